@@ -1,0 +1,146 @@
+//! Joins the facts of all files into one [`Model`]: cluster definitions with the same name
+//! and region become one cluster; workloads get their namespace (object, else the
+//! kustomization of their folder, else the default); kustomize patch files are dropped.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::extract::{FileFacts, Kustomization};
+use super::types::*;
+
+/// A file's display path and its facts, in input order.
+pub struct FileEntry {
+    pub path: String,
+    pub facts: FileFacts,
+}
+
+/// Counts that the summary line reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AssembleStats {
+    /// Workloads dropped because their file is a kustomize patch.
+    pub patch_files: usize,
+}
+
+fn folder(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+}
+
+/// `base/../x/./y.yaml` → `x/y.yaml`, without touching the file system.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, AssembleStats) {
+    let mut stats = AssembleStats::default();
+    let mut kustomizations: BTreeMap<String, Kustomization> = BTreeMap::new();
+    let mut patches: HashSet<String> = HashSet::new();
+    for f in &files {
+        if let Some(k) = &f.facts.kustomization {
+            let dir = folder(&f.path);
+            for p in &k.patches {
+                let joined = if dir.is_empty() {
+                    p.clone()
+                } else {
+                    format!("{dir}/{p}")
+                };
+                patches.insert(normalize(&joined));
+            }
+            kustomizations.insert(dir.to_string(), k.clone());
+        }
+    }
+
+    let mut model = Model::default();
+    for f in files {
+        let FileFacts {
+            clusters,
+            workloads,
+            unresolved,
+            ..
+        } = f.facts;
+        model.unresolved.extend(unresolved);
+        for c in clusters {
+            merge_cluster(&mut model.clusters, c);
+        }
+        if patches.contains(&normalize(&f.path)) {
+            stats.patch_files += 1;
+            continue;
+        }
+        let folder_ns = kustomizations
+            .get(folder(&f.path))
+            .and_then(|k| k.namespace.clone());
+        for mut w in workloads {
+            if w.namespace_loc.is_none() || w.namespace.is_empty() {
+                w.namespace = folder_ns
+                    .clone()
+                    .unwrap_or_else(|| default_namespace.to_string());
+            }
+            model.workloads.push(w);
+        }
+    }
+    (model, stats)
+}
+
+/// Adds a (partial) cluster definition: same name and region, or same name where one side
+/// does not say its region (EKS API JSON), is the same cluster.
+fn merge_cluster(clusters: &mut Vec<Cluster>, c: Cluster) {
+    let same = clusters.iter_mut().find(|k| {
+        k.name == c.name && (k.region == c.region || k.region.is_none() || c.region.is_none())
+    });
+    match same {
+        None => clusters.push(c),
+        Some(k) => {
+            for f in c.files {
+                if !k.files.contains(&f) {
+                    k.files.push(f);
+                }
+            }
+            k.profiles.extend(c.profiles);
+            k.ec2_capacity |= c.ec2_capacity;
+            if k.region.is_none() {
+                k.region = c.region;
+            }
+            if k.default_role.is_none() {
+                k.default_role = c.default_role;
+            }
+            k.public_subnets.extend(c.public_subnets);
+            k.private_subnets.extend(c.private_subnets);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_dot_segments() {
+        assert_eq!(normalize("a/./b/../c.yaml"), "a/c.yaml");
+        assert_eq!(normalize("../x.yaml"), "../x.yaml");
+        assert_eq!(normalize("a/../../x.yaml"), "../x.yaml");
+        assert_eq!(normalize("/r/a/../b"), "/r/b");
+    }
+
+    #[test]
+    fn folder_of_a_top_level_file_is_empty() {
+        assert_eq!(folder("x.yaml"), "");
+        assert_eq!(folder("a/b/x.yaml"), "a/b");
+    }
+}

@@ -1,0 +1,478 @@
+//! From the documents of one file to the facts of the model: clusters and profiles (eksctl,
+//! EKS API JSON), workloads and their pods (Kubernetes), kustomizations. Runs per file, in
+//! parallel; [`super::assemble`] joins the files afterwards.
+
+use super::text::{Reader, is_placeholder};
+use super::types::*;
+use crate::source::{FileId, Loc};
+use crate::yaml::{NodeRef, ParsedFile};
+
+/// A value the model needs that is a placeholder; checks that need it are partial (FL002).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    pub loc: Loc,
+    /// What the value is, for the message: "the namespace of selector 1 of profile `fp`".
+    pub what: String,
+    pub value: String,
+}
+
+/// What one kustomization.yaml says that matters here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kustomization {
+    pub namespace: Option<String>,
+    /// Patch files, relative to the kustomization's folder, as written.
+    pub patches: Vec<String>,
+}
+
+/// The facts of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    pub documents: usize,
+    /// Some document of the file is an object fargate-lint reads.
+    pub recognized: bool,
+    /// One partial cluster per ClusterConfig or EKS API document.
+    pub clusters: Vec<Cluster>,
+    /// Workloads; `namespace` is empty when the object sets none.
+    pub workloads: Vec<Workload>,
+    pub kustomization: Option<Kustomization>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// Nesting of `kind: List` inside `kind: List` that is followed.
+const MAX_LIST_DEPTH: usize = 4;
+
+pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
+    let r = Reader { file };
+    let mut facts = FileFacts {
+        documents: parsed.documents.len(),
+        ..FileFacts::default()
+    };
+    for doc in &parsed.documents {
+        let Some(root) = doc.root() else { continue };
+        let mut stack = vec![(root.resolved(), 0usize)];
+        while let Some((node, depth)) = stack.pop() {
+            let api = node.get("apiVersion").and_then(|n| n.as_str());
+            let kind = node.get("kind").and_then(|n| n.as_str());
+            match (api, kind) {
+                (Some(api), Some("ClusterConfig")) if api.starts_with("eksctl.io/") => {
+                    facts.recognized = true;
+                    facts
+                        .clusters
+                        .push(eksctl_cluster(r, node, &mut facts.unresolved));
+                }
+                (Some(api), Some("Kustomization"))
+                    if api.starts_with("kustomize.config.k8s.io/") =>
+                {
+                    facts.recognized = true;
+                    facts.kustomization = Some(kustomization(node));
+                }
+                (Some(_), Some(kind)) if kind.ends_with("List") && node.get("items").is_some() => {
+                    facts.recognized = true;
+                    if depth < MAX_LIST_DEPTH {
+                        // Reversed so that items come out in file order.
+                        let items: Vec<_> = node
+                            .get("items")
+                            .into_iter()
+                            .flat_map(|i| i.items())
+                            .collect();
+                        stack.extend(items.into_iter().rev().map(|i| (i.resolved(), depth + 1)));
+                    }
+                }
+                (Some(_), Some(kind)) => {
+                    facts.recognized = true;
+                    if let Some(w) = workload(r, node, kind, &mut facts.unresolved) {
+                        facts.workloads.push(w);
+                    }
+                }
+                _ if node.get("fargateProfileName").is_some() => {
+                    facts.recognized = true;
+                    facts
+                        .clusters
+                        .push(eks_api_profile(r, node, &mut facts.unresolved));
+                }
+                _ => {}
+            }
+        }
+    }
+    facts
+}
+
+fn unresolved_text(t: &Option<Text>, tag: Option<&str>, what: &str, out: &mut Vec<Unresolved>) {
+    if let Some(t) = t {
+        if is_placeholder(&t.value, tag) {
+            out.push(Unresolved {
+                loc: t.loc,
+                what: what.to_string(),
+                value: t.value.clone(),
+            });
+        }
+    }
+}
+
+fn tag_of(node: Option<NodeRef<'_>>) -> Option<&str> {
+    node.and_then(|n| n.tag())
+}
+
+fn kustomization(node: NodeRef<'_>) -> Kustomization {
+    let mut k = Kustomization {
+        namespace: node
+            .get("namespace")
+            .and_then(|n| n.as_str())
+            .map(str::to_string),
+        patches: Vec::new(),
+    };
+    for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
+        for item in node.get(key).into_iter().flat_map(|n| n.items()) {
+            let item = item.resolved();
+            let path = item
+                .as_str()
+                .or_else(|| item.get("path").and_then(|p| p.as_str()));
+            // An inline patch (`patch: |`) is not a file.
+            if let Some(p) = path.filter(|p| !p.contains('\n')) {
+                k.patches.push(p.to_string());
+            }
+        }
+    }
+    k
+}
+
+fn selectors(
+    r: Reader,
+    node: Option<NodeRef<'_>>,
+    profile: &str,
+    unresolved: &mut Vec<Unresolved>,
+) -> Vec<Selector> {
+    let mut out = Vec::new();
+    for (i, sel) in node.into_iter().flat_map(|n| n.items()).enumerate() {
+        let sel_r = sel.resolved();
+        let ns_node = sel_r.get("namespace");
+        let namespace = r.text(ns_node);
+        unresolved_text(
+            &namespace,
+            tag_of(ns_node),
+            &format!("the namespace of selector {} of profile `{profile}`", i + 1),
+            unresolved,
+        );
+        let labels = r.labels(sel_r.get("labels"));
+        for l in &labels {
+            if is_placeholder(&l.value.value, None) || is_placeholder(&l.key.value, None) {
+                unresolved.push(Unresolved {
+                    loc: l.value.loc,
+                    what: format!(
+                        "label `{}` of selector {} of profile `{profile}`",
+                        l.key.value,
+                        i + 1
+                    ),
+                    value: l.value.value.clone(),
+                });
+            }
+        }
+        out.push(Selector {
+            namespace,
+            labels,
+            loc: r.node_loc(sel),
+        });
+    }
+    out
+}
+
+fn subnets(r: Reader, node: Option<NodeRef<'_>>) -> Vec<Text> {
+    node.into_iter()
+        .flat_map(|n| n.items())
+        .filter_map(|s| r.text(Some(s)))
+        .collect()
+}
+
+fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>) -> Cluster {
+    let meta = node.get("metadata");
+    let name_node = meta.and_then(|m| m.get("name"));
+    let name = r.text(name_node);
+    let region_node = meta.and_then(|m| m.get("region"));
+    let region = r.text(region_node);
+    unresolved_text(&name, tag_of(name_node), "the cluster name", unresolved);
+    unresolved_text(
+        &region,
+        tag_of(region_node),
+        "the cluster region",
+        unresolved,
+    );
+
+    let non_empty = |key: &str| node.get(key).is_some_and(|n| n.items().next().is_some());
+    let ec2_capacity = non_empty("nodeGroups")
+        || non_empty("managedNodeGroups")
+        || node.get("karpenter").is_some_and(|k| !k.is_null())
+        || node
+            .path(&["autoModeConfig", "enabled"])
+            .and_then(|e| e.as_bool())
+            == Some(true);
+
+    let mut public_subnets = Vec::new();
+    let mut private_subnets = Vec::new();
+    for (key, list) in [
+        ("public", &mut public_subnets),
+        ("private", &mut private_subnets),
+    ] {
+        let Some(subnets) = node.path(&["vpc", "subnets", key]) else {
+            continue;
+        };
+        for (k, v) in subnets.resolved().string_entries() {
+            // Profiles may name a subnet by its key (an AZ or a name) or by its id.
+            list.extend(r.text(Some(k)));
+            list.extend(r.text(v.get("id")));
+        }
+    }
+
+    let mut profiles = Vec::new();
+    for p in node
+        .get("fargateProfiles")
+        .into_iter()
+        .flat_map(|n| n.items())
+    {
+        let p_r = p.resolved();
+        let pname = r.text(p_r.get("name")).unwrap_or_else(|| Text {
+            value: String::new(),
+            loc: r.node_loc(p),
+            style: Default::default(),
+        });
+        let sel_entry = p_r.entry("selectors");
+        profiles.push(FargateProfile {
+            selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
+            selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
+            role: r.text(p_r.get("podExecutionRoleARN")),
+            subnets: subnets(r, p_r.get("subnets")),
+            source: ProfileSource::Eksctl,
+            loc: r.node_loc(p),
+            name: pname,
+        });
+    }
+
+    Cluster {
+        name: name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+        region: region.map(|t| t.value),
+        files: vec![r.file],
+        profiles,
+        ec2_capacity,
+        default_role: r.text(node.path(&["iam", "fargatePodExecutionRoleARN"])),
+        public_subnets,
+        private_subnets,
+        loc: name.map(|n| n.loc).unwrap_or_else(|| r.node_loc(node)),
+    }
+}
+
+/// `aws eks create-fargate-profile --cli-input-json` input: one profile of a cluster whose
+/// other facts (region, EC2 capacity) live elsewhere.
+fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>) -> Cluster {
+    let name_entry = node.entry("fargateProfileName");
+    let pname = r.text(name_entry.map(|e| e.1)).unwrap_or_else(|| Text {
+        value: String::new(),
+        loc: name_entry
+            .map(|e| r.node_loc(e.0))
+            .unwrap_or_else(|| r.node_loc(node)),
+        style: Default::default(),
+    });
+    let cluster_node = node.get("clusterName");
+    let cluster = r.text(cluster_node);
+    unresolved_text(
+        &cluster,
+        tag_of(cluster_node),
+        "the cluster name",
+        unresolved,
+    );
+    let sel_entry = node.entry("selectors");
+    let profile = FargateProfile {
+        selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
+        selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
+        role: r.text(node.get("podExecutionRoleArn")),
+        subnets: subnets(r, node.get("subnets")),
+        source: ProfileSource::EksApi,
+        loc: r.node_loc(node),
+        name: pname,
+    };
+    Cluster {
+        name: cluster
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_default(),
+        region: None,
+        files: vec![r.file],
+        profiles: vec![profile],
+        // The file says nothing of nodes; assume the cluster has some rather than
+        // predicting Pending pods from a lack of information.
+        ec2_capacity: true,
+        default_role: None,
+        public_subnets: Vec::new(),
+        private_subnets: Vec::new(),
+        loc: cluster.map(|c| c.loc).unwrap_or_else(|| r.node_loc(node)),
+    }
+}
+
+fn workload_kind(kind: &str) -> Option<WorkloadKind> {
+    Some(match kind {
+        "Pod" => WorkloadKind::Pod,
+        "Deployment" => WorkloadKind::Deployment,
+        "StatefulSet" => WorkloadKind::StatefulSet,
+        "DaemonSet" => WorkloadKind::DaemonSet,
+        "ReplicaSet" => WorkloadKind::ReplicaSet,
+        "ReplicationController" => WorkloadKind::ReplicationController,
+        "Job" => WorkloadKind::Job,
+        "CronJob" => WorkloadKind::CronJob,
+        _ => return None,
+    })
+}
+
+fn workload(
+    r: Reader,
+    node: NodeRef<'_>,
+    kind_name: &str,
+    unresolved: &mut Vec<Unresolved>,
+) -> Option<Workload> {
+    let known = workload_kind(kind_name);
+    // The pod: its metadata and spec.
+    let (pod_meta, pod_spec, workload_spec) = match known {
+        Some(WorkloadKind::Pod) => (node.get("metadata"), node.get("spec")?, None),
+        Some(WorkloadKind::CronJob) => {
+            let job_spec = node.path(&["spec", "jobTemplate", "spec"]);
+            let template = job_spec?.get("template")?;
+            (template.get("metadata"), template.get("spec")?, job_spec)
+        }
+        _ => {
+            let spec = node.get("spec");
+            let template = spec?.get("template")?;
+            let pod_spec = template.get("spec")?;
+            if known.is_none() && pod_spec.get("containers").is_none() {
+                return None;
+            }
+            (template.get("metadata"), pod_spec, spec)
+        }
+    };
+    let kind = known.unwrap_or(WorkloadKind::Other);
+    let meta = node.get("metadata");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or("")
+        .to_string();
+    let ns_node = meta.and_then(|m| m.get("namespace"));
+    let namespace = r.text(ns_node);
+    unresolved_text(
+        &namespace,
+        tag_of(ns_node),
+        &format!("the namespace of {kind_name} `{name}`"),
+        unresolved,
+    );
+
+    let count_key = if matches!(kind, WorkloadKind::Job | WorkloadKind::CronJob) {
+        "parallelism"
+    } else {
+        "replicas"
+    };
+    let replicas = match (kind, workload_spec.and_then(|s| s.get(count_key))) {
+        (WorkloadKind::Pod, _) | (_, None) => 1,
+        (_, Some(n)) if n.is_null() => 1,
+        (_, Some(n)) => match n.as_u64() {
+            Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+            None => {
+                if let Some(t) = r.text(Some(n)) {
+                    unresolved.push(Unresolved {
+                        loc: t.loc,
+                        what: format!("`{count_key}` of {kind_name} `{name}` (counted as 1)"),
+                        value: t.value,
+                    });
+                }
+                1
+            }
+        },
+    };
+
+    let mut containers = Vec::new();
+    for (key, default_kind) in [
+        ("initContainers", ContainerKind::Init),
+        ("containers", ContainerKind::Regular),
+    ] {
+        for c in pod_spec.get(key).into_iter().flat_map(|n| n.items()) {
+            let c_r = c.resolved();
+            let kind = if default_kind == ContainerKind::Init
+                && c_r.get("restartPolicy").and_then(|p| p.as_str()) == Some("Always")
+            {
+                ContainerKind::Sidecar
+            } else {
+                default_kind
+            };
+            let resources = c_r.get("resources");
+            containers.push(Container {
+                name: r.text(c_r.get("name")),
+                kind,
+                image: r.text(c_r.get("image")),
+                requests: resources_of(r, resources, "requests", kind_name, &name, unresolved),
+                limits: resources_of(r, resources, "limits", kind_name, &name, unresolved),
+                loc: r.node_loc(c),
+            });
+        }
+    }
+
+    let pod = PodFacts {
+        labels: r.labels(pod_meta.and_then(|m| m.get("labels"))),
+        annotations: r.labels(pod_meta.and_then(|m| m.get("annotations"))),
+        containers,
+        scheduler_name: r.text(pod_spec.get("schedulerName")),
+        metadata_loc: pod_meta.map(|m| r.node_loc(m)),
+    };
+    for l in &pod.labels {
+        if is_placeholder(&l.value.value, None) {
+            unresolved.push(Unresolved {
+                loc: l.value.loc,
+                what: format!("pod label `{}` of {kind_name} `{name}`", l.key.value),
+                value: l.value.value.clone(),
+            });
+        }
+    }
+    Some(Workload {
+        kind,
+        kind_name: kind_name.to_string(),
+        name,
+        namespace: namespace
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
+        namespace_loc: namespace.map(|n| n.loc),
+        replicas,
+        pod,
+        loc: r.node_loc(node),
+    })
+}
+
+fn resources_of(
+    r: Reader,
+    resources: Option<NodeRef<'_>>,
+    key: &str,
+    kind_name: &str,
+    name: &str,
+    unresolved: &mut Vec<Unresolved>,
+) -> Resources {
+    let Some((k, v)) = resources.and_then(|res| res.entry(key)) else {
+        return Resources::default();
+    };
+    let mut out = Resources {
+        key: Some(r.node_loc(k)),
+        ..Resources::default()
+    };
+    for pair in r.labels(Some(v)) {
+        if is_placeholder(&pair.value.value, None) {
+            unresolved.push(Unresolved {
+                loc: pair.value.loc,
+                what: format!(
+                    "{key} `{}` of {kind_name} `{name}` (sized as if absent)",
+                    pair.key.value
+                ),
+                value: pair.value.value.clone(),
+            });
+        }
+        match pair.key.value.as_str() {
+            "cpu" => out.cpu = Some(pair.value),
+            "memory" => out.memory = Some(pair.value),
+            "ephemeral-storage" => out.ephemeral_storage = Some(pair.value),
+            _ => out.other.push(pair),
+        }
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! The model of clusters and workloads, and how it is built from parsed documents:
+//! `extract` reads one file, `assemble` joins all files.
+
+mod assemble;
+mod extract;
+mod text;
+mod types;
+
+pub use assemble::{AssembleStats, FileEntry, assemble};
+pub use extract::{FileFacts, Kustomization, Unresolved, extract};
+pub use text::is_placeholder;
+pub use types::*;

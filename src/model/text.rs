@@ -1,0 +1,71 @@
+//! Reading values out of the YAML tree into the model's [`Text`], keeping locations.
+
+use super::types::{Label, Text};
+use crate::source::{FileId, Loc, Span};
+use crate::yaml::NodeRef;
+
+/// Reads nodes of one file into model values.
+#[derive(Clone, Copy)]
+pub struct Reader {
+    pub file: FileId,
+}
+
+impl Reader {
+    pub fn loc(&self, span: Span) -> Loc {
+        Loc {
+            file: self.file,
+            span,
+        }
+    }
+
+    pub fn node_loc(&self, node: NodeRef<'_>) -> Loc {
+        self.loc(node.span())
+    }
+
+    /// A scalar as [`Text`]; `None` for null, collections and missing values.
+    pub fn text(&self, node: Option<NodeRef<'_>>) -> Option<Text> {
+        let node = node?;
+        let (_, style) = node.scalar()?;
+        let value = node.as_str()?;
+        Some(Text {
+            value: value.to_string(),
+            loc: self.node_loc(node),
+            style,
+        })
+    }
+
+    /// A string-keyed mapping as label pairs (labels, annotations, node selectors).
+    pub fn labels(&self, node: Option<NodeRef<'_>>) -> Vec<Label> {
+        let Some(node) = node else {
+            return Vec::new();
+        };
+        node.resolved()
+            .string_entries()
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let key = self.text(Some(k))?;
+                // An empty label value is legal and means "".
+                let value = self.text(Some(v)).unwrap_or_else(|| Text {
+                    value: String::new(),
+                    loc: self.node_loc(v),
+                    style: v.scalar().map(|s| s.1).unwrap_or_default(),
+                });
+                Some(Label { key, value })
+            })
+            .collect()
+    }
+}
+
+/// A value that will only be known when the file is rendered or deployed: `${VAR}`,
+/// `$(VAR)`, `{{ ... }}`, or a CloudFormation intrinsic tag.
+pub fn is_placeholder(value: &str, tag: Option<&str>) -> bool {
+    if let Some(tag) = tag {
+        if matches!(
+            tag.trim_start_matches('!'),
+            "Ref" | "Sub" | "GetAtt" | "ImportValue" | "Join" | "Select" | "If" | "FindInMap"
+        ) {
+            return true;
+        }
+    }
+    value.contains("${") || value.contains("{{") || value.contains("$(")
+}

@@ -1,0 +1,62 @@
+//! Source files and positions: the byte spans every key and value carries, and the
+//! 1-based line and column (in Unicode characters) that every output prints.
+
+use std::sync::Arc;
+
+/// Index of an input file in the sorted list of inputs of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// A line and column, both 1-based; the column counts Unicode characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A range of source text: byte offsets (end exclusive) and the positions of both ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+    pub start_byte: usize,
+    pub end_byte: usize,
+}
+
+impl Span {
+    /// A span that covers both `self` and `other`.
+    pub fn to(self, other: Span) -> Span {
+        let (start, start_byte) = if other.start_byte < self.start_byte {
+            (other.start, other.start_byte)
+        } else {
+            (self.start, self.start_byte)
+        };
+        let (end, end_byte) = if other.end_byte > self.end_byte {
+            (other.end, other.end_byte)
+        } else {
+            (self.end, self.end_byte)
+        };
+        Span {
+            start,
+            end,
+            start_byte,
+            end_byte,
+        }
+    }
+}
+
+/// A span in a given file: where a fact of the model came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// An input file as the rest of the run sees it: its display path and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as printed: relative to the current folder when under it, `/` separators,
+    /// `<stdin>` for standard input.
+    pub path: String,
+    pub text: Arc<str>,
+}

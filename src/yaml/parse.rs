@@ -1,0 +1,276 @@
+//! Turns text into [`ParsedFile`]s with the `granit-parser` event stream: the only file that
+//! knows the parser crate. The tree is built with an explicit stack (no recursion), nesting
+//! is bounded, aliases stay references, and a broken document is recorded and skipped so the
+//! documents after it still count.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Marker, Parser, ScanError};
+
+use super::ScalarStyle;
+use super::tree::{Comment, Document, Node, NodeId, NodeKind, ParseError, ParsedFile};
+use crate::source::{Pos, Span};
+
+/// Bounds on what one file may make us do.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Nested collections allowed (flow and block alike).
+    pub max_depth: usize,
+    /// Nodes allowed in one document.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 128,
+            max_nodes: 2_000_000,
+        }
+    }
+}
+
+fn pos(m: &Marker) -> Pos {
+    Pos {
+        line: u32::try_from(m.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
+    }
+}
+
+fn span(s: &granit_parser::Span) -> Span {
+    Span {
+        start: pos(&s.start),
+        end: pos(&s.end),
+        start_byte: s.start.byte_offset().unwrap_or(s.start.index()),
+        end_byte: s.end.byte_offset().unwrap_or(s.end.index()),
+    }
+}
+
+fn style(s: granit_parser::ScalarStyle) -> ScalarStyle {
+    match s {
+        granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        granit_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
+        granit_parser::ScalarStyle::Folded => ScalarStyle::Folded,
+        _ => ScalarStyle::Plain,
+    }
+}
+
+/// An open collection while its children are read.
+enum Frame {
+    Seq {
+        id: NodeId,
+        items: Vec<NodeId>,
+    },
+    Map {
+        id: NodeId,
+        pairs: Vec<(NodeId, NodeId)>,
+        key: Option<NodeId>,
+    },
+}
+
+/// Builds one document from events.
+#[derive(Default)]
+struct Builder {
+    doc: Document,
+    stack: Vec<Frame>,
+    /// Anchor ids of this document → anchored node.
+    anchors: HashMap<usize, NodeId>,
+}
+
+impl Builder {
+    fn push_node(&mut self, kind: NodeKind, span: Span, tag: Option<Box<str>>) -> NodeId {
+        let id = NodeId(u32::try_from(self.doc.nodes.len()).unwrap_or(u32::MAX));
+        self.doc.nodes.push(Node { kind, span, tag });
+        id
+    }
+
+    /// Starts a collection; its children follow until its end event.
+    fn open(&mut self, is_map: bool, anchor: usize, tag: Option<Box<str>>, span: Span) {
+        let id = self.push_node(NodeKind::Seq(Vec::new()), span, tag);
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        self.stack.push(if is_map {
+            Frame::Map {
+                id,
+                pairs: Vec::new(),
+                key: None,
+            }
+        } else {
+            Frame::Seq {
+                id,
+                items: Vec::new(),
+            }
+        });
+    }
+
+    /// Puts a finished node into its parent, or makes it the root.
+    fn attach(&mut self, id: NodeId) {
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(id),
+            Some(Frame::Map { pairs, key, .. }) => match key.take() {
+                Some(k) => pairs.push((k, id)),
+                None => *key = Some(id),
+            },
+            None => self.doc.root = Some(id),
+        }
+    }
+
+    /// Closes the innermost collection; `end` is the end of its closing event.
+    fn close(&mut self, end: Span, flow: bool) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (id, kind) = match frame {
+            Frame::Seq { id, items } => (id, NodeKind::Seq(items)),
+            Frame::Map { id, pairs, .. } => (id, NodeKind::Map(pairs)),
+        };
+        let last_end = match &kind {
+            NodeKind::Seq(items) => items.last().copied(),
+            NodeKind::Map(pairs) => pairs.last().map(|p| p.1),
+            _ => None,
+        }
+        .map(|last| self.doc.nodes[last.0 as usize].span);
+        let node = &mut self.doc.nodes[id.0 as usize];
+        if flow {
+            node.span = node.span.to(end);
+        } else if let Some(last) = last_end {
+            node.span.end = last.end;
+            node.span.end_byte = last.end_byte;
+        }
+        node.kind = kind;
+        self.attach(id);
+    }
+}
+
+fn tag_text(tag: Option<&granit_parser::Tag>) -> Option<Box<str>> {
+    tag.map(|t| t.to_string().into_boxed_str())
+}
+
+fn error(e: &ScanError) -> ParseError {
+    let m = e.marker();
+    let at = Span {
+        start: pos(m),
+        end: pos(m),
+        start_byte: m.byte_offset().unwrap_or(m.index()),
+        end_byte: m.byte_offset().unwrap_or(m.index()),
+    };
+    ParseError {
+        message: e.info().to_string(),
+        span: at,
+    }
+}
+
+/// Parses every document of `text`. Never panics on any input.
+pub fn parse(text: &str, limits: Limits) -> ParsedFile {
+    let options = granit_parser::options! {
+        flow_nesting_limit: limits.max_depth,
+        block_nesting_limit: limits.max_depth,
+        // Comments are kept for suppressions; a long comment block must not be an error.
+        max_buffered_comment_events: usize::MAX,
+    };
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut out = ParsedFile::default();
+    let mut b = Builder::default();
+    loop {
+        let (event, sp) = match parser.next_event() {
+            None => break,
+            Some(Ok(pair)) => pair,
+            Some(Err(e)) => {
+                out.errors.push(error(&e));
+                b = Builder::default();
+                match parser.proceed_next_document() {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(e) => {
+                        out.errors.push(error(&e));
+                        break;
+                    }
+                }
+            }
+        };
+        let sp_ours = span(&sp);
+        match event {
+            Event::DocumentStart(..) => {
+                b = Builder::default();
+                b.doc.span = sp_ours;
+            }
+            Event::DocumentEnd => {
+                let doc = std::mem::take(&mut b.doc);
+                if doc.root.is_some() {
+                    out.documents.push(doc);
+                }
+                b = Builder::default();
+            }
+            Event::Comment(text, _) => out.comments.push(Comment {
+                text: text.into_owned(),
+                span: sp_ours,
+            }),
+            Event::Scalar(value, st, anchor, tag) => {
+                let id = b.push_node(
+                    NodeKind::Scalar {
+                        value: value.into_owned().into_boxed_str(),
+                        style: style(st),
+                    },
+                    sp_ours,
+                    tag_text(tag.as_deref()),
+                );
+                if anchor != 0 {
+                    b.anchors.insert(anchor, id);
+                }
+                b.attach(id);
+            }
+            Event::Alias(anchor) => {
+                let kind = match b.anchors.get(&anchor) {
+                    Some(&target) => NodeKind::Alias(target),
+                    // Anchors never cross documents; treat a dangling one as null.
+                    None => NodeKind::Scalar {
+                        value: "".into(),
+                        style: ScalarStyle::Plain,
+                    },
+                };
+                let id = b.push_node(kind, sp_ours, None);
+                b.attach(id);
+            }
+            Event::UnresolvedAlias(_) => {
+                let id = b.push_node(
+                    NodeKind::Scalar {
+                        value: "".into(),
+                        style: ScalarStyle::Plain,
+                    },
+                    sp_ours,
+                    None,
+                );
+                b.attach(id);
+            }
+            Event::SequenceStart(_, anchor, tag) => {
+                b.open(false, anchor, tag_text(tag.as_deref()), sp_ours);
+            }
+            Event::MappingStart(_, anchor, tag) => {
+                b.open(true, anchor, tag_text(tag.as_deref()), sp_ours);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                // A flow collection ends at its bracket; a block one at its last child.
+                let flow = sp_ours.end_byte > sp_ours.start_byte;
+                b.close(sp_ours, flow);
+            }
+            // Stream start and end, anchor metadata (not requested), and later additions.
+            _ => {}
+        }
+        if b.doc.nodes.len() > limits.max_nodes {
+            out.errors.push(ParseError {
+                message: format!(
+                    "document has more than {} nodes; the rest of it is not read",
+                    limits.max_nodes
+                ),
+                span: sp_ours,
+            });
+            b = Builder::default();
+            match parser.proceed_next_document() {
+                Ok(true) => continue,
+                _ => break,
+            }
+        }
+    }
+    out
+}
