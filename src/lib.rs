@@ -2,11 +2,18 @@
 //! with AWS Fargate, and what breaks when it gets there.
 //!
 //! Data flows one way: [`discover`] → [`yaml`] → [`model`] → [`placement`] and [`sizing`]
-//! → [`rules`] → [`emit`].
+//! → [`rules`] → [`emit`]. [`analysis`] runs the stages; [`app`] is the command line.
 
+pub mod analysis;
+pub mod app;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod emit;
 pub mod model;
+pub mod placement;
+pub mod quantity;
+pub mod rules;
+pub mod sizing;
 pub mod source;
 pub mod yaml;
-// pub mod quantity;
-// pub mod placement;
-// pub mod sizing;

@@ -98,14 +98,12 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
 }
 
 fn unresolved_text(t: &Option<Text>, tag: Option<&str>, what: &str, out: &mut Vec<Unresolved>) {
-    if let Some(t) = t {
-        if is_placeholder(&t.value, tag) {
-            out.push(Unresolved {
-                loc: t.loc,
-                what: what.to_string(),
-                value: t.value.clone(),
-            });
-        }
+    if let Some(t) = t.as_ref().filter(|t| is_placeholder(&t.value, tag)) {
+        out.push(Unresolved {
+            loc: t.loc,
+            what: what.to_string(),
+            value: t.value.clone(),
+        });
     }
 }
 

@@ -59,13 +59,14 @@ impl Reader {
 /// A value that will only be known when the file is rendered or deployed: `${VAR}`,
 /// `$(VAR)`, `{{ ... }}`, or a CloudFormation intrinsic tag.
 pub fn is_placeholder(value: &str, tag: Option<&str>) -> bool {
-    if let Some(tag) = tag {
-        if matches!(
+    let intrinsic = tag.is_some_and(|tag| {
+        matches!(
             tag.trim_start_matches('!'),
             "Ref" | "Sub" | "GetAtt" | "ImportValue" | "Join" | "Select" | "If" | "FindInMap"
-        ) {
-            return true;
-        }
+        )
+    });
+    if intrinsic {
+        return true;
     }
     value.contains("${") || value.contains("{{") || value.contains("$(")
 }

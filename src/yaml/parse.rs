@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Nodes allowed in one document.
     pub max_nodes: usize,
+    /// Nodes a document may have once its aliases are expanded: what kubectl's YAML reader
+    /// would build. Past it the document is refused as a YAML bomb.
+    pub max_expanded_nodes: u64,
 }
 
 impl Default for Limits {
@@ -25,6 +28,7 @@ impl Default for Limits {
         Limits {
             max_depth: 128,
             max_nodes: 2_000_000,
+            max_expanded_nodes: 1_000_000,
         }
     }
 }
@@ -75,12 +79,26 @@ struct Builder {
     stack: Vec<Frame>,
     /// Anchor ids of this document → anchored node.
     anchors: HashMap<usize, NodeId>,
+    /// Per node: how many nodes it would be with every alias expanded (saturating); a
+    /// collection still open counts as unbounded, so a self-reference is caught too.
+    expanded: Vec<u64>,
 }
 
 impl Builder {
     fn push_node(&mut self, kind: NodeKind, span: Span, tag: Option<Box<str>>) -> NodeId {
         let id = NodeId(u32::try_from(self.doc.nodes.len()).unwrap_or(u32::MAX));
+        let count = match &kind {
+            NodeKind::Alias(target) => self
+                .expanded
+                .get(target.0 as usize)
+                .copied()
+                .unwrap_or(u64::MAX),
+            NodeKind::Scalar { .. } => 1,
+            // Filled in when the collection closes.
+            _ => u64::MAX,
+        };
         self.doc.nodes.push(Node { kind, span, tag });
+        self.expanded.push(count);
         id
     }
 
@@ -138,7 +156,18 @@ impl Builder {
             node.span.end = last.end;
             node.span.end_byte = last.end_byte;
         }
+        let children: u64 = match &kind {
+            NodeKind::Seq(items) => items
+                .iter()
+                .fold(0u64, |a, c| a.saturating_add(self.expanded[c.0 as usize])),
+            NodeKind::Map(pairs) => pairs.iter().fold(0u64, |a, (k, v)| {
+                a.saturating_add(self.expanded[k.0 as usize])
+                    .saturating_add(self.expanded[v.0 as usize])
+            }),
+            _ => 0,
+        };
         node.kind = kind;
+        self.expanded[id.0 as usize] = children.saturating_add(1);
         self.attach(id);
     }
 }
@@ -197,7 +226,16 @@ pub fn parse(text: &str, limits: Limits) -> ParsedFile {
             }
             Event::DocumentEnd => {
                 let doc = std::mem::take(&mut b.doc);
-                if doc.root.is_some() {
+                let expanded = doc.root.map_or(0, |r| b.expanded[r.0 as usize]);
+                if expanded > limits.max_expanded_nodes {
+                    out.errors.push(ParseError {
+                        message: format!(
+                            "excessive aliasing: with its aliases expanded this document has more than {} nodes (a YAML bomb?); kubectl refuses such documents",
+                            limits.max_expanded_nodes
+                        ),
+                        span: doc.span,
+                    });
+                } else if doc.root.is_some() {
                     out.documents.push(doc);
                 }
                 b = Builder::default();

@@ -213,12 +213,10 @@ impl<'a> NodeRef<'a> {
                 Some("<<") if k.scalar().is_some_and(|(_, s)| s == ScalarStyle::Plain) => {
                     merges.push(v)
                 }
-                Some(key) => {
-                    if !out.iter().any(|(ok, _)| ok.as_str() == Some(key)) {
-                        out.push((k, v));
-                    }
+                Some(key) if !out.iter().any(|(ok, _)| ok.as_str() == Some(key)) => {
+                    out.push((k, v));
                 }
-                None => {}
+                _ => {}
             }
         }
         if depth >= MAX_MERGE_DEPTH {

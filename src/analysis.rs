@@ -1,0 +1,240 @@
+//! One run of the pipeline up to the findings: discover the inputs, parse them in
+//! parallel, build the model, place and size every workload in every cluster.
+
+use std::io::Read;
+
+use rayon::prelude::*;
+
+use crate::discover::{DiscoverError, DiscoverOptions, Input, discover};
+use crate::model::{self, FileEntry, FileFacts, Model};
+use crate::placement::{Placement, place};
+use crate::rules::prelude::InputProblem;
+use crate::sizing::{FargateSize, PodNeed, Pricing, pod_need, size_for};
+use crate::source::{FileId, Loc, Pos, SourceFile, Span};
+use crate::yaml;
+
+/// What a run reads and how.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub paths: Vec<String>,
+    /// Cluster definitions to use besides those among the paths (`--cluster`).
+    pub cluster_files: Vec<String>,
+    pub discover: DiscoverOptions,
+    pub default_namespace: String,
+    pub pricing: Pricing,
+    pub yaml_limits: yaml::Limits,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Files read.
+    pub files: usize,
+    /// Files read that hold nothing for fargate-lint (Helm templates included).
+    pub skipped: usize,
+    pub helm_templates: usize,
+    pub documents: usize,
+    /// Files left out because a kustomization lists them as patches.
+    pub patch_files: usize,
+}
+
+/// A file that was read but holds nothing for us, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: &'static str,
+}
+
+/// The size a workload's pods get on Fargate, and what it is computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadSize {
+    pub need: PodNeed,
+    /// `None` when the pod is over the largest Fargate size.
+    pub size: Option<FargateSize>,
+}
+
+pub struct Analysis {
+    /// Every input, indexed by [`FileId`], sorted by path.
+    pub files: Vec<SourceFile>,
+    pub model: Model,
+    /// `placements[w][c]`: workload `w` in cluster `c`.
+    pub placements: Vec<Vec<Placement>>,
+    /// Per workload.
+    pub sizes: Vec<WorkloadSize>,
+    pub input_problems: Vec<InputProblem>,
+    pub stats: Stats,
+    pub skipped: Vec<Skipped>,
+    pub pricing: Pricing,
+}
+
+/// What parsing one input gave.
+struct Parsed {
+    facts: FileFacts,
+    problems: Vec<InputProblem>,
+    skipped: Option<&'static str>,
+}
+
+fn point(file: FileId, line: u32, column: u32) -> Loc {
+    let p = Pos { line, column };
+    Loc {
+        file,
+        span: Span {
+            start: p,
+            end: p,
+            start_byte: 0,
+            end_byte: 0,
+        },
+    }
+}
+
+fn has_folder(path: &str, name: &str) -> bool {
+    path.split('/').rev().skip(1).any(|part| part == name)
+}
+
+fn ends_with_ignore_case(path: &str, ext: &str) -> bool {
+    path.len() >= ext.len()
+        && path
+            .get(path.len() - ext.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(ext))
+}
+
+/// Decides what a file is, and parses and reduces it when it is for us.
+fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Parsed {
+    let skip = |reason| Parsed {
+        facts: FileFacts::default(),
+        problems: Vec::new(),
+        skipped: Some(reason),
+    };
+    if text.trim().is_empty() {
+        return skip("empty file");
+    }
+    if ends_with_ignore_case(path, ".tf") {
+        return skip("Terraform is not read yet");
+    }
+    if has_folder(path, "templates") && text.contains("{{") {
+        return skip("Helm template: pipe `helm template` output on stdin instead");
+    }
+    // JSON files are many and rarely ours (package.json, tsconfig.json with comments):
+    // only those that can hold an object we read are parsed.
+    if ends_with_ignore_case(path, ".json")
+        && !text.contains("\"apiVersion\"")
+        && !text.contains("\"fargateProfileName\"")
+    {
+        return skip("JSON that is not a Kubernetes object or an EKS API profile");
+    }
+    let parsed = yaml::parse(text, limits);
+    let problems = parsed
+        .errors
+        .iter()
+        .map(|e| InputProblem {
+            loc: Loc {
+                file: id,
+                span: e.span,
+            },
+            message: format!("cannot parse: {}", e.message),
+            help: "fix the document here; the other documents of the file are still checked",
+        })
+        .collect::<Vec<_>>();
+    let facts = model::extract(id, &parsed);
+    let skipped = (!facts.recognized && problems.is_empty())
+        .then_some("no Kubernetes object, eksctl ClusterConfig or EKS API profile");
+    Parsed {
+        facts,
+        problems,
+        skipped,
+    }
+}
+
+/// Runs discover → parse → model → placement and sizing.
+pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, DiscoverError> {
+    let mut paths = settings.paths.clone();
+    paths.extend(settings.cluster_files.iter().cloned());
+    let inputs: Vec<Input> = discover(&paths, &settings.discover, stdin)?;
+
+    let mut files = Vec::with_capacity(inputs.len());
+    let mut problems = Vec::new();
+    let mut skipped = Vec::new();
+    let mut stats = Stats {
+        files: inputs.len(),
+        ..Stats::default()
+    };
+
+    let parsed: Vec<Parsed> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            match &input.content {
+                Ok(text) => parse_input(id, &input.path, text, settings.yaml_limits),
+                Err(e) => {
+                    let (line, column) = e.position().unwrap_or((1, 1));
+                    Parsed {
+                        facts: FileFacts::default(),
+                        problems: vec![InputProblem {
+                            loc: point(id, line, column),
+                            message: e.to_string(),
+                            help: "fargate-lint reads UTF-8 text files; exclude this one with --exclude or an .ignore entry if it is not a manifest",
+                        }],
+                        skipped: None,
+                    }
+                }
+            }
+        })
+        .collect();
+
+    let mut entries = Vec::with_capacity(inputs.len());
+    for (input, p) in inputs.into_iter().zip(parsed) {
+        // Broken documents count too: they were read.
+        stats.documents += p.facts.documents + p.problems.len();
+        if let Some(reason) = p.skipped {
+            stats.skipped += 1;
+            if reason.starts_with("Helm") {
+                stats.helm_templates += 1;
+            }
+            skipped.push(Skipped {
+                path: input.path.clone(),
+                reason,
+            });
+        }
+        problems.extend(p.problems);
+        entries.push(FileEntry {
+            path: input.path.clone(),
+            facts: p.facts,
+        });
+        files.push(SourceFile {
+            path: input.path,
+            text: input.content.unwrap_or_default().into(),
+        });
+    }
+
+    let (model, assembled) = model::assemble(entries, &settings.default_namespace);
+    stats.patch_files = assembled.patch_files;
+
+    let placements = model
+        .workloads
+        .par_iter()
+        .map(|w| model.clusters.iter().map(|c| place(c, w)).collect())
+        .collect();
+    let sizes = model
+        .workloads
+        .par_iter()
+        .map(|w| {
+            let need = pod_need(&w.pod);
+            WorkloadSize {
+                size: size_for(&need),
+                need,
+            }
+        })
+        .collect();
+
+    Ok(Analysis {
+        files,
+        model,
+        placements,
+        sizes,
+        input_problems: problems,
+        stats,
+        skipped,
+        pricing: settings.pricing,
+    })
+}

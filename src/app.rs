@@ -1,0 +1,275 @@
+//! What each command does, from parsed arguments to output and exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use clap::{CommandFactory, Parser};
+
+use crate::analysis::{Analysis, Settings, analyze};
+use crate::cli::{
+    CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
+    RunArgs, with_default_command,
+};
+use crate::diagnostic::{Finding, Severity};
+use crate::discover::{DEFAULT_MAX_FILE_SIZE, DiscoverOptions};
+use crate::emit;
+use crate::rules::{self, RULES, Rule, prelude::Context};
+use crate::sizing::Pricing;
+use crate::yaml;
+
+/// Nothing at or above `--fail-on`.
+pub const EXIT_OK: i32 = 0;
+/// Findings at or above `--fail-on` (an input that cannot be parsed is one).
+pub const EXIT_FINDINGS: i32 = 1;
+/// The run itself failed: usage, a missing PATH, output that cannot be written.
+pub const EXIT_FAILURE: i32 = 2;
+
+/// Runs the program with `args` (the first is the program name) and returns the exit code.
+pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(with_default_command(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Predict(args) => predict(&args),
+        Command::Rules { format } => write_output(None, &catalog(format)).map(|_| EXIT_OK),
+        Command::Explain { rule } => explain(&rule),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "fargate-lint", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("fargate-lint: error: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn settings(run: &RunArgs) -> Settings {
+    Settings {
+        paths: run.paths.clone(),
+        cluster_files: run.cluster.clone(),
+        discover: DiscoverOptions {
+            exclude: run.exclude.clone(),
+            no_ignore: run.no_ignore,
+            hidden: run.hidden,
+            threads: run.threads,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        },
+        default_namespace: run.namespace.clone(),
+        pricing: Pricing::default(),
+        yaml_limits: yaml::Limits::default(),
+    }
+}
+
+/// Runs the analysis on a thread pool of the requested size.
+fn run_analysis(run: &RunArgs) -> Result<Analysis, String> {
+    let settings = settings(run);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(run.threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let analysis = pool
+        .install(|| analyze(&settings, &mut std::io::stdin().lock()))
+        .map_err(|e| e.to_string())?;
+    if run.verbose {
+        for s in &analysis.skipped {
+            eprintln!("skipped {}: {}", s.path, s.reason);
+        }
+    }
+    Ok(analysis)
+}
+
+fn use_color(run: &RunArgs) -> bool {
+    match run.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            run.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Does `token` (a code, a name or a code prefix) name `rule`?
+fn selects(token: &str, rule: &Rule) -> bool {
+    let token = token.trim();
+    rule.name == token
+        || rule
+            .code
+            .to_ascii_uppercase()
+            .starts_with(&token.to_ascii_uppercase())
+}
+
+/// The rules that `--select` and `--ignore` leave on.
+fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static str>, String> {
+    for token in args.select.iter().chain(&args.ignore) {
+        if !token.trim().is_empty() && !RULES.iter().any(|r| selects(token, r)) {
+            return Err(format!("`{token}` names no rule; see `fargate-lint rules`"));
+        }
+    }
+    Ok(RULES
+        .iter()
+        .filter(|r| args.select.is_empty() || args.select.iter().any(|t| selects(t, r)))
+        .filter(|r| !args.ignore.iter().any(|t| selects(t, r)))
+        .map(|r| r.code)
+        .collect())
+}
+
+fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
+    let threshold = match fail_on {
+        FailOn::Never => return false,
+        FailOn::Note => Severity::Note,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
+    };
+    findings.iter().any(|f| f.severity >= threshold)
+}
+
+fn check(args: &CheckArgs) -> Result<i32, String> {
+    let on = selected_rules(args)?;
+    let analysis = run_analysis(&args.run)?;
+    let cx = Context {
+        files: &analysis.files,
+        model: &analysis.model,
+        placements: &analysis.placements,
+        input_problems: &analysis.input_problems,
+    };
+    let findings: Vec<Finding> = rules::run(&cx)
+        .into_iter()
+        .filter(|f| on.contains(&f.code))
+        .collect();
+    let out = match args.format {
+        CheckFormat::Human => {
+            emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet)
+        }
+        CheckFormat::Json => emit::json::render(&analysis, &findings),
+    };
+    write_output(args.run.output.as_deref(), &out)?;
+    Ok(if fails(&findings, args.fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn predict(args: &PredictArgs) -> Result<i32, String> {
+    let analysis = run_analysis(&args.run)?;
+    let out = match args.format {
+        PredictFormat::Human => emit::predict::render_human(&analysis),
+        PredictFormat::Json => emit::predict::render_json(&analysis),
+        PredictFormat::Markdown => emit::predict::render_markdown(&analysis),
+    };
+    write_output(args.run.output.as_deref(), &out)?;
+    // A file that could not be read or parsed leaves the prediction incomplete.
+    if let Some(p) = analysis.input_problems.first() {
+        eprintln!(
+            "fargate-lint: {} could not be read or parsed (first: {}:{}: {}); run `fargate-lint check` for all",
+            emit::plural(analysis.input_problems.len(), "input"),
+            analysis
+                .files
+                .get(p.loc.file.0 as usize)
+                .map(|f| f.path.as_str())
+                .unwrap_or(""),
+            p.loc.span.start.line,
+            p.message
+        );
+        return Ok(EXIT_FINDINGS);
+    }
+    Ok(EXIT_OK)
+}
+
+fn catalog(format: CatalogFormat) -> String {
+    match format {
+        CatalogFormat::Human => {
+            let mut out = String::new();
+            let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            for r in RULES {
+                out.push_str(&format!(
+                    "{}  {:width$}  {:7}  {}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                ));
+            }
+            out
+        }
+        CatalogFormat::Json => {
+            let list: Vec<_> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code, "name": r.name,
+                        "severity": r.severity.as_str(), "summary": r.summary,
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+fn explain(rule: &str) -> Result<i32, String> {
+    match rules::find(rule) {
+        Some(r) => write_output(None, r.doc).map(|_| EXIT_OK),
+        None => {
+            let suggestion = rules::closest(rule)
+                .map(|r| format!("; did you mean {} ({})?", r.code, r.name))
+                .unwrap_or_default();
+            Err(format!("no rule `{rule}`{suggestion}"))
+        }
+    }
+}
+
+/// Writes to stdout, or to `path` through a temporary file and a rename, so a reader never
+/// sees half a report.
+fn write_output(path: Option<&Path>, content: &str) -> Result<(), String> {
+    match path {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not a failure of the run.
+            match stdout
+                .write_all(content.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the report: {e}"))
+                }
+                _ => Ok(()),
+            }
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("report");
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            std::fs::write(&tmp, content)
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    format!("cannot write {}: {e}", path.display())
+                })
+        }
+    }
+}

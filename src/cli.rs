@@ -1,0 +1,154 @@
+//! The command line: subcommands and options of `interface.md`, parsed with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fargate-lint",
+    version,
+    about = "Predicts where every pod lands on Amazon EKS with AWS Fargate, and what breaks when it gets there."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint manifests and cluster definitions (the default command).
+    Check(CheckArgs),
+    /// Show where every workload lands, per cluster, with its Fargate size and monthly cost.
+    Predict(PredictArgs),
+    /// List the rule catalogue.
+    Rules {
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Human)]
+        format: CatalogFormat,
+    },
+    /// Show a rule's document, by code (FL101) or name (too-many-selectors).
+    Explain { rule: String },
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PredictFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options shared by `check` and `predict`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Files or folders to read; "-" reads YAML/JSON from stdin.
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A cluster definition to use besides those found among the paths (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub cluster: Vec<String>,
+    /// Namespace of manifests that set none.
+    #[arg(long, value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Skip matching paths (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Do not honour .gitignore, .ignore and git excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also read hidden files and folders.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// List skipped files on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Only these rules: comma list of codes, names or prefixes (FL2).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Not these rules: comma list of codes, names or prefixes.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PredictFormat::Human)]
+    pub format: PredictFormat,
+}
+
+const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "predict",
+    "rules",
+    "explain",
+    "completions",
+    "help",
+    "-h",
+    "--help",
+    "-V",
+    "--version",
+];
+
+/// `fargate-lint ./manifests` means `fargate-lint check ./manifests`.
+pub fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let first = args.get(1).and_then(|a| a.to_str());
+    if !first.is_some_and(|a| SUBCOMMANDS.contains(&a)) {
+        args.insert(1.min(args.len()), "check".into());
+    }
+    args
+}

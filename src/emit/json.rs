@@ -1,0 +1,92 @@
+//! `check --format json`: the shape of `interface.md`, field order fixed by the structs.
+
+use serde::Serialize;
+
+use super::{Counts, path_of};
+use crate::analysis::Analysis;
+use crate::diagnostic::{Finding, ObjectRef};
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+pub const TOOL: Tool = Tool {
+    name: "fargate-lint",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    skipped: usize,
+    documents: usize,
+    clusters: usize,
+    workloads: usize,
+    error: usize,
+    warning: usize,
+    note: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    cluster: Option<&'a str>,
+    profile: Option<&'a str>,
+    object: Option<&'a ObjectRef>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    tool: Tool,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
+    let counts = Counts::of(findings);
+    let report = Report {
+        tool: TOOL,
+        summary: Summary {
+            files: analysis.stats.files,
+            skipped: analysis.stats.skipped,
+            documents: analysis.stats.documents,
+            clusters: analysis.model.clusters.len(),
+            workloads: analysis.model.workloads.len(),
+            error: counts.error,
+            warning: counts.warning,
+            note: counts.note,
+        },
+        findings: findings
+            .iter()
+            .map(|f| JsonFinding {
+                code: f.code,
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: f.help.as_deref(),
+                file: path_of(analysis, f),
+                line: f.loc.span.start.line,
+                column: f.loc.span.start.column,
+                end_line: f.loc.span.end.line,
+                end_column: f.loc.span.end.column,
+                cluster: f.cluster.as_deref(),
+                profile: f.profile.as_deref(),
+                object: f.object.as_ref(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,61 @@
+//! Output: every format prints the same sorted findings (or placements) from the same data,
+//! so the same input gives the same bytes.
+
+pub mod human;
+pub mod json;
+pub mod predict;
+
+use crate::analysis::Analysis;
+use crate::diagnostic::{Finding, Severity};
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.error += 1,
+                Severity::Warning => c.warning += 1,
+                Severity::Note => c.note += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The path of a finding's file as every output prints it.
+pub fn path_of<'a>(analysis: &'a Analysis, f: &Finding) -> &'a str {
+    analysis
+        .files
+        .get(f.loc.file.0 as usize)
+        .map(|s| s.path.as_str())
+        .unwrap_or("")
+}
+
+/// `1 error`, `2 warnings`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A JSON number that prints `4` for whole values and `0.5` otherwise, as the interface
+/// examples do.
+pub fn json_number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    }
+}

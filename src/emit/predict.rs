@@ -1,0 +1,387 @@
+//! `predict`: where every workload lands in every cluster, its Fargate size and monthly
+//! cost, as a table for people, JSON for scripts, or Markdown for a pull request.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::json::{TOOL, Tool};
+use super::{json_number, plural};
+use crate::analysis::Analysis;
+use crate::placement::{Compute, Placement, PlacementReason};
+use crate::sizing::monthly_cost;
+
+/// Why a workload lands where it does, in a few words.
+pub fn reason_text(p: &Placement) -> String {
+    match &p.reason {
+        PlacementReason::Matched => "matches profile".into(),
+        PlacementReason::NameOrder => format!(
+            "{} profiles match; first by name",
+            p.matching_profiles.len()
+        ),
+        PlacementReason::Pinned => "pinned by label".into(),
+        PlacementReason::PinnedMismatch {
+            pinned,
+            exists: true,
+        } => {
+            format!("pinned profile `{pinned}` does not match")
+        }
+        PlacementReason::PinnedMismatch {
+            pinned,
+            exists: false,
+        } => {
+            format!("pinned profile `{pinned}` does not exist")
+        }
+        PlacementReason::ComputeTypeEc2 => "compute-type: ec2 annotation".into(),
+        PlacementReason::FargateSchedulerNoMatch => "fargate-scheduler, no profile matches".into(),
+        PlacementReason::CustomScheduler(s) => format!("custom scheduler `{s}`"),
+        PlacementReason::DaemonSet => "DaemonSets never run on Fargate".into(),
+        PlacementReason::NoMatch => "no profile matches".into(),
+    }
+}
+
+fn compute_text(c: Compute) -> &'static str {
+    match c {
+        Compute::Fargate => "fargate",
+        Compute::Ec2 => "ec2",
+        Compute::Pending => "pending",
+    }
+}
+
+/// One workload in one cluster, ready to print.
+struct Row {
+    workload: usize,
+    cluster: usize,
+    compute: Compute,
+    profile: Option<String>,
+    size: Option<(f64, f64)>,
+    cost: Option<f64>,
+}
+
+fn rows(a: &Analysis) -> Vec<Row> {
+    let mut out = Vec::new();
+    for (c, _) in a.model.clusters.iter().enumerate() {
+        for (w, workload) in a.model.workloads.iter().enumerate() {
+            let Some(p) = a.placements.get(w).and_then(|ps| ps.get(c)) else {
+                continue;
+            };
+            let sized = a
+                .sizes
+                .get(w)
+                .and_then(|s| s.size.map(|z| (z, s.need.ephemeral_bytes)));
+            let on_fargate = p.compute == Compute::Fargate;
+            out.push(Row {
+                workload: w,
+                cluster: c,
+                compute: p.compute,
+                profile: p.profile.clone(),
+                size: sized
+                    .filter(|_| on_fargate)
+                    .map(|(z, _)| (z.vcpu(), z.memory_gb())),
+                cost: sized
+                    .filter(|_| on_fargate)
+                    .map(|(z, eph)| monthly_cost(z, eph, workload.replicas, &a.pricing)),
+            });
+        }
+    }
+    out
+}
+
+/// `0.5 vCPU 4 GB`.
+fn size_text(size: Option<(f64, f64)>, compute: Compute) -> String {
+    match (size, compute) {
+        (Some((cpu, mem)), _) => format!("{cpu} vCPU {mem} GB"),
+        (None, Compute::Fargate) => "over max".into(),
+        _ => "-".into(),
+    }
+}
+
+fn money(v: f64) -> String {
+    format!("${v:.2}")
+}
+
+/// Totals of one cluster.
+#[derive(Default)]
+struct Totals {
+    per_profile: BTreeMap<String, usize>,
+    ec2: usize,
+    pending: usize,
+    cost: f64,
+}
+
+fn totals<'r>(rows: impl Iterator<Item = &'r Row>) -> Totals {
+    let mut t = Totals::default();
+    for r in rows {
+        match r.compute {
+            Compute::Fargate => {
+                *t.per_profile
+                    .entry(r.profile.clone().unwrap_or_default())
+                    .or_default() += 1;
+                t.cost += r.cost.unwrap_or(0.0);
+            }
+            Compute::Ec2 => t.ec2 += 1,
+            Compute::Pending => t.pending += 1,
+        }
+    }
+    t
+}
+
+fn totals_text(t: &Totals) -> String {
+    let fargate: usize = t.per_profile.values().sum();
+    let profiles = t
+        .per_profile
+        .iter()
+        .map(|(p, n)| format!("{p}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let profiles = if profiles.is_empty() {
+        String::new()
+    } else {
+        format!(" ({profiles})")
+    };
+    format!(
+        "{fargate} on Fargate{profiles}, {} on EC2, {} pending; Fargate {}/month",
+        t.ec2,
+        t.pending,
+        money(t.cost)
+    )
+}
+
+const NO_CLUSTER: &str = "no cluster definition found (eksctl ClusterConfig or EKS API profile JSON): add one to the paths or pass --cluster FILE\n";
+
+/// Plain-text table, one per cluster, columns padded to the widest cell.
+pub fn render_human(a: &Analysis) -> String {
+    let rows = rows(a);
+    let mut out = String::new();
+    if a.model.clusters.is_empty() {
+        out.push_str(NO_CLUSTER);
+    }
+    for (c, cluster) in a.model.clusters.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "cluster {} ({}): {}, EC2 capacity: {}",
+            cluster.name,
+            cluster.region.as_deref().unwrap_or("region unknown"),
+            plural(cluster.profiles.len(), "Fargate profile"),
+            if cluster.ec2_capacity { "yes" } else { "no" }
+        );
+        let mut table = vec![
+            [
+                "WORKLOAD",
+                "NAMESPACE",
+                "COMPUTE",
+                "PROFILE",
+                "SIZE",
+                "MONTHLY",
+                "WHY",
+            ]
+            .map(String::from),
+        ];
+        let cluster_rows: Vec<&Row> = rows.iter().filter(|r| r.cluster == c).collect();
+        for r in &cluster_rows {
+            let w = &a.model.workloads[r.workload];
+            let p = &a.placements[r.workload][c];
+            table.push([
+                format!("{}/{}", w.kind_name, w.name),
+                w.namespace.clone(),
+                compute_text(r.compute).to_string(),
+                r.profile.clone().unwrap_or_else(|| "-".into()),
+                size_text(r.size, r.compute),
+                r.cost.map(money).unwrap_or_else(|| "-".into()),
+                reason_text(p),
+            ]);
+        }
+        let widths: Vec<usize> = (0..7)
+            .map(|i| {
+                table
+                    .iter()
+                    .map(|row| row[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in &table {
+            let mut line = String::from("  ");
+            for (i, cell) in row.iter().enumerate() {
+                if i + 1 == row.len() {
+                    line.push_str(cell);
+                } else {
+                    let pad = widths[i] - cell.chars().count();
+                    line.push_str(cell);
+                    line.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "  {}\n",
+            totals_text(&totals(cluster_rows.into_iter()))
+        );
+    }
+    if a.model.workloads.is_empty() {
+        out.push_str("no workloads found\n");
+    }
+    out
+}
+
+/// Markdown for a pull-request comment or a job summary.
+pub fn render_markdown(a: &Analysis) -> String {
+    let rows = rows(a);
+    let mut out = String::from("## Fargate placement\n\n");
+    if a.model.clusters.is_empty() {
+        out.push_str(NO_CLUSTER);
+    }
+    for (c, cluster) in a.model.clusters.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "### Cluster `{}` ({})\n",
+            md(&cluster.name),
+            md(cluster.region.as_deref().unwrap_or("region unknown"))
+        );
+        out.push_str("| Workload | Namespace | Compute | Profile | Size | Monthly | Why |\n");
+        out.push_str("|---|---|---|---|---|---:|---|\n");
+        let cluster_rows: Vec<&Row> = rows.iter().filter(|r| r.cluster == c).collect();
+        for r in &cluster_rows {
+            let w = &a.model.workloads[r.workload];
+            let _ = writeln!(
+                out,
+                "| `{}/{}` | `{}` | {} | {} | {} | {} | {} |",
+                md(&w.kind_name),
+                md(&w.name),
+                md(&w.namespace),
+                compute_text(r.compute),
+                r.profile
+                    .as_deref()
+                    .map(|p| format!("`{}`", md(p)))
+                    .unwrap_or_else(|| "-".into()),
+                size_text(r.size, r.compute),
+                r.cost.map(money).unwrap_or_else(|| "-".into()),
+                md(&reason_text(&a.placements[r.workload][c])),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            totals_text(&totals(cluster_rows.into_iter()))
+        );
+    }
+    out
+}
+
+/// Escapes what would break a Markdown table cell or a code span.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+}
+
+#[derive(Serialize)]
+struct JsonCluster<'a> {
+    name: &'a str,
+    region: Option<&'a str>,
+    files: Vec<&'a str>,
+    profiles: Vec<&'a str>,
+    ec2_capacity: bool,
+}
+
+#[derive(Serialize)]
+struct JsonSize {
+    vcpu: Value,
+    memory_gb: Value,
+}
+
+#[derive(Serialize)]
+struct JsonPlacement<'a> {
+    cluster: &'a str,
+    compute: Compute,
+    profile: Option<&'a str>,
+    matching_profiles: &'a [String],
+    fargate_size: Option<JsonSize>,
+    monthly_cost_usd: Option<Value>,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct JsonWorkload<'a> {
+    kind: &'a str,
+    namespace: &'a str,
+    name: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    replicas: u32,
+    placements: Vec<JsonPlacement<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    tool: Tool,
+    clusters: Vec<JsonCluster<'a>>,
+    workloads: Vec<JsonWorkload<'a>>,
+}
+
+pub fn render_json(a: &Analysis) -> String {
+    let rows = rows(a);
+    let file = |id: crate::source::FileId| {
+        a.files
+            .get(id.0 as usize)
+            .map(|f| f.path.as_str())
+            .unwrap_or("")
+    };
+    let clusters = a
+        .model
+        .clusters
+        .iter()
+        .map(|c| JsonCluster {
+            name: &c.name,
+            region: c.region.as_deref(),
+            files: c.files.iter().map(|f| file(*f)).collect(),
+            profiles: c.profiles.iter().map(|p| p.name.value.as_str()).collect(),
+            ec2_capacity: c.ec2_capacity,
+        })
+        .collect();
+    let workloads = a
+        .model
+        .workloads
+        .iter()
+        .enumerate()
+        .map(|(w, wl)| JsonWorkload {
+            kind: &wl.kind_name,
+            namespace: &wl.namespace,
+            name: &wl.name,
+            file: file(wl.loc.file),
+            line: wl.loc.span.start.line,
+            column: wl.loc.span.start.column,
+            replicas: wl.replicas,
+            placements: rows
+                .iter()
+                .filter(|r| r.workload == w)
+                .map(|r| {
+                    let p = &a.placements[w][r.cluster];
+                    JsonPlacement {
+                        cluster: &a.model.clusters[r.cluster].name,
+                        compute: r.compute,
+                        profile: p.profile.as_deref(),
+                        matching_profiles: &p.matching_profiles,
+                        fargate_size: r.size.map(|(cpu, mem)| JsonSize {
+                            vcpu: json_number(cpu),
+                            memory_gb: json_number(mem),
+                        }),
+                        monthly_cost_usd: r.cost.map(json_number),
+                        reason: reason_text(p),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let report = JsonReport {
+        tool: TOOL,
+        clusters,
+        workloads,
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,48 @@
+//! `rules`, `explain` and `completions`.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn explain_by_code_and_name() {
+    let a = run(&["explain", "FL001"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert!(stdout(&a).starts_with("# FL001 invalid-yaml"));
+    let b = run(&["explain", "invalid-yaml"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn explain_unknown_suggests_the_closest() {
+    let o = run(&["explain", "FL00l"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean FL001"), "{}", stderr(&o));
+    let o = run(&["explain", "unresolved-valeu"]);
+    assert!(stderr(&o).contains("FL002"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_lists_every_rule_in_both_formats() {
+    let o = run(&["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let list = json(&o);
+    let codes: Vec<&str> = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(codes.starts_with(&["FL001", "FL002"]), "{codes:?}");
+    let human = stdout(&run(&["rules"]));
+    for code in codes {
+        assert!(human.contains(code));
+    }
+}
+
+#[test]
+fn completions_for_bash() {
+    let o = run(&["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("fargate-lint"));
+}

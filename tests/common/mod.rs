@@ -1,0 +1,57 @@
+//! Helpers shared by the integration tests: run the real binary, find the shared corpus.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus`: real files from public repositories, beside the repository.
+pub fn corpus() -> PathBuf {
+    let dir = root().join("../shared/corpus");
+    assert!(
+        dir.is_dir(),
+        "the shared corpus is missing at {}: the tests need ../shared beside the repository",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs `fargate-lint ARGS` in `dir` with colours off.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("fargate-lint")
+        .expect("the binary is built by cargo test")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs `fargate-lint ARGS` in the repository root.
+pub fn run(args: &[&str]) -> Output {
+    run_in(&root(), args)
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
+    })
+}
