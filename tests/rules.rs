@@ -1,0 +1,140 @@
+//! Every rule against its fixtures: `testdata/rules/FLnnn/fires*` must make it fire
+//! (snapshots of the human and JSON output pin the message, line and column) and
+//! `testdata/rules/FLnnn/ok*` must not. A fixture is a file or a folder (a small repository
+//! with a cluster and manifests). Also: every rule has a document and fixtures, and every
+//! document and fixture folder has its rule.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use fargate_lint::rules::RULES;
+
+/// The fixtures of `code` whose name starts with `prefix` (`fires` or `ok`), sorted.
+fn fixtures(code: &str, prefix: &str) -> Vec<String> {
+    let dir = root().join("testdata/rules").join(code);
+    let mut out: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{code} has no fixture folder {}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .map(|n| format!("testdata/rules/{code}/{n}"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn codes_found(path: &str, code: &str) -> (Vec<serde_json::Value>, String) {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--select",
+        code,
+        path,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{path}: {}", stderr(&o));
+    let report = json(&o);
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    (findings, stdout(&o))
+}
+
+#[test]
+fn every_rule_fires_on_its_fixtures_and_not_on_the_ok_ones() {
+    for rule in RULES {
+        let fires = fixtures(rule.code, "fires");
+        let oks = fixtures(rule.code, "ok");
+        assert!(!fires.is_empty(), "{} has no fires fixture", rule.code);
+        assert!(!oks.is_empty(), "{} has no ok fixture", rule.code);
+        for path in &fires {
+            let (findings, json_out) = codes_found(path, rule.code);
+            assert!(
+                findings.iter().any(|f| f["code"] == rule.code),
+                "{} does not fire on {path}:\n{json_out}",
+                rule.code
+            );
+            for f in &findings {
+                assert!(f["line"].as_u64().is_some_and(|l| l >= 1), "{f:#}");
+                assert!(f["column"].as_u64().is_some_and(|c| c >= 1), "{f:#}");
+            }
+            let name = path.replace('/', "__");
+            insta::assert_snapshot!(format!("{name}.json"), json_out);
+            let human = run(&["check", "--fail-on", "never", "--select", rule.code, path]);
+            insta::assert_snapshot!(format!("{name}.human"), stdout(&human));
+        }
+        for path in &oks {
+            let (findings, json_out) = codes_found(path, rule.code);
+            assert!(
+                findings.is_empty(),
+                "{} fires on {path}:\n{json_out}",
+                rule.code
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_document_and_every_document_a_rule() {
+    let docs: Vec<String> = std::fs::read_dir(root().join("rules"))
+        .expect("rules/ folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    for rule in RULES {
+        let file = format!("{}-{}.md", rule.code, rule.name);
+        assert!(docs.contains(&file), "{} has no rules/{file}", rule.code);
+        assert!(
+            rule.doc
+                .starts_with(&format!("# {} {}\n", rule.code, rule.name)),
+            "rules/{file} must start with its code and name"
+        );
+        for heading in [
+            "## What it finds",
+            "## Why it matters on Fargate",
+            "## Example",
+            "## Fix",
+            "## Sources",
+        ] {
+            assert!(rule.doc.contains(heading), "rules/{file} lacks `{heading}`");
+        }
+    }
+    for doc in &docs {
+        assert!(
+            RULES
+                .iter()
+                .any(|r| *doc == format!("{}-{}.md", r.code, r.name)),
+            "rules/{doc} documents no rule"
+        );
+    }
+    for entry in std::fs::read_dir(root().join("testdata/rules")).expect("fixtures") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            RULES.iter().any(|r| r.code == name) || !Path::new(&name).is_dir(),
+            "testdata/rules/{name} belongs to no rule"
+        );
+    }
+}
+
+#[test]
+fn rules_are_in_code_order_with_unique_codes_and_names() {
+    for pair in RULES.windows(2) {
+        assert!(
+            pair[0].code < pair[1].code,
+            "{} before {}",
+            pair[0].code,
+            pair[1].code
+        );
+    }
+    let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), RULES.len());
+}
