@@ -1,0 +1,293 @@
+//! The model built from YAML: what each input format contributes, namespaces from
+//! kustomizations, patches left out, clusters merged, spans kept.
+
+use fargate_lint::model::{FileEntry, Model, WorkloadKind, assemble, extract};
+use fargate_lint::source::FileId;
+use fargate_lint::yaml::{Limits, parse};
+
+/// Builds the model of `(path, text)` files as a run would.
+fn model(files: &[(&str, &str)]) -> Model {
+    let entries = files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, text))| {
+            let parsed = parse(text, Limits::default());
+            assert!(parsed.errors.is_empty(), "{path}: {:?}", parsed.errors);
+            FileEntry {
+                path: path.to_string(),
+                facts: extract(FileId(i as u32), &parsed),
+            }
+        })
+        .collect();
+    assemble(entries, "default").0
+}
+
+const CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: prod
+  region: eu-west-1
+iam:
+  fargatePodExecutionRoleARN: arn:aws:iam::123456789012:role/fargate
+vpc:
+  subnets:
+    public:
+      eu-west-1a: { id: subnet-pub }
+    private:
+      eu-west-1a: { id: subnet-priv }
+fargateProfiles:
+  - name: apps
+    podExecutionRoleARN: arn:aws:iam::123456789012:role/apps
+    subnets: [subnet-priv]
+    selectors:
+      - namespace: apps
+        labels:
+          tier: web
+";
+
+#[test]
+fn eksctl_cluster_with_profile_role_subnets_and_spans() {
+    let m = model(&[("c.yaml", CLUSTER)]);
+    let c = &m.clusters[0];
+    assert_eq!(
+        (c.name.as_str(), c.region.as_deref()),
+        ("prod", Some("eu-west-1"))
+    );
+    assert!(!c.ec2_capacity);
+    assert_eq!(
+        c.default_role.as_ref().map(|r| r.value.as_str()),
+        Some("arn:aws:iam::123456789012:role/fargate")
+    );
+    let public: Vec<&str> = c.public_subnets.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(public, ["eu-west-1a", "subnet-pub"]);
+    let p = &c.profiles[0];
+    assert_eq!(p.name.value, "apps");
+    assert_eq!(
+        (p.name.loc.span.start.line, p.name.loc.span.start.column),
+        (15, 11)
+    );
+    assert_eq!(p.subnets[0].value, "subnet-priv");
+    let key = p.selectors_key.expect("selectors key");
+    assert_eq!((key.span.start.line, key.span.start.column), (18, 5));
+    let sel = &p.selectors[0];
+    assert_eq!(
+        sel.namespace.as_ref().map(|n| n.value.as_str()),
+        Some("apps")
+    );
+    assert_eq!(sel.labels[0].key.value, "tier");
+    assert_eq!(
+        (
+            sel.labels[0].value.loc.span.start.line,
+            sel.labels[0].value.loc.span.start.column
+        ),
+        (21, 17)
+    );
+}
+
+#[test]
+fn ec2_capacity_from_each_source() {
+    for extra in [
+        "nodeGroups:\n  - name: ng\n",
+        "managedNodeGroups:\n  - name: ng\n",
+        "karpenter:\n  version: '1.0'\n",
+        "autoModeConfig:\n  enabled: true\n",
+    ] {
+        let text = format!("{CLUSTER}{extra}");
+        assert!(
+            model(&[("c.yaml", &text)]).clusters[0].ec2_capacity,
+            "{extra}"
+        );
+    }
+    let text = format!("{CLUSTER}autoModeConfig:\n  enabled: false\nnodeGroups: []\n");
+    assert!(!model(&[("c.yaml", &text)]).clusters[0].ec2_capacity);
+}
+
+#[test]
+fn files_with_the_same_cluster_merge_and_eks_api_json_joins_by_name() {
+    let second = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: eu-west-1}
+managedNodeGroups: [{name: ng}]
+fargateProfiles: [{name: batch, selectors: [{namespace: batch}]}]
+";
+    let api = r#"{"fargateProfileName": "jobs", "clusterName": "prod",
+  "podExecutionRoleArn": "arn:aws:iam::123456789012:role/x",
+  "selectors": [{"namespace": "jobs", "labels": {"a": "b"}}], "subnets": ["subnet-1"]}"#;
+    let other_region = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: us-east-1}
+";
+    let m = model(&[
+        ("a.yaml", CLUSTER),
+        ("b.yaml", second),
+        ("p.json", api),
+        ("o.yaml", other_region),
+    ]);
+    assert_eq!(m.clusters.len(), 2);
+    let names: Vec<&str> = m.clusters[0]
+        .profiles
+        .iter()
+        .map(|p| p.name.value.as_str())
+        .collect();
+    assert_eq!(names, ["apps", "batch", "jobs"]);
+    assert!(m.clusters[0].ec2_capacity);
+    assert_eq!(m.clusters[0].files.len(), 3);
+    assert_eq!(m.clusters[1].region.as_deref(), Some("us-east-1"));
+}
+
+#[test]
+fn workloads_of_every_kind_read_their_pod_template() {
+    let text = "apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cron, namespace: jobs}
+spec:
+  jobTemplate:
+    spec:
+      parallelism: 3
+      template:
+        metadata:
+          labels: {team: data}
+          annotations: {eks.amazonaws.com/compute-type: ec2}
+        spec:
+          initContainers:
+            - name: init
+              image: busybox
+            - name: proxy
+              image: envoy
+              restartPolicy: Always
+          containers:
+            - name: main
+              image: app
+              resources:
+                requests: {cpu: 250m, memory: 1Gi}
+                limits: {nvidia.com/gpu: 1}
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: listed}
+    spec:
+      replicas: 4
+      template:
+        metadata: {labels: {app: listed}}
+        spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: rollout, namespace: web}
+spec:
+  template:
+    metadata: {labels: {app: r}}
+    spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: not-a-workload}
+data: {a: b}
+";
+    let m = model(&[("w.yaml", text)]);
+    let names: Vec<(&str, WorkloadKind, &str, u32)> = m
+        .workloads
+        .iter()
+        .map(|w| (w.name.as_str(), w.kind, w.namespace.as_str(), w.replicas))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("cron", WorkloadKind::CronJob, "jobs", 3),
+            ("listed", WorkloadKind::Deployment, "default", 4),
+            ("rollout", WorkloadKind::Other, "web", 1),
+        ]
+    );
+    let cron = &m.workloads[0];
+    assert_eq!(cron.pod.labels[0].key.value, "team");
+    assert_eq!(cron.pod.annotations[0].value.value, "ec2");
+    let kinds: Vec<_> = cron.pod.containers.iter().map(|c| c.kind).collect();
+    use fargate_lint::model::ContainerKind::*;
+    assert_eq!(kinds, [Init, Sidecar, Regular]);
+    let main = &cron.pod.containers[2];
+    assert_eq!(
+        main.requests.cpu.as_ref().map(|c| c.value.as_str()),
+        Some("250m")
+    );
+    assert_eq!(main.limits.other[0].key.value, "nvidia.com/gpu");
+    assert_eq!(m.workloads[2].kind_name, "Rollout");
+}
+
+#[test]
+fn namespace_from_kustomization_and_patches_left_out() {
+    let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: shop
+resources: [deploy.yaml]
+patchesStrategicMerge: [patch.yaml]
+patches:
+  - path: ../other/json-patch.yaml
+";
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}
+";
+    let explicit = deploy.replace("{name: web}", "{name: web2, namespace: mine}");
+    let m = model(&[
+        ("app/kustomization.yaml", kustomization),
+        ("app/deploy.yaml", deploy),
+        ("app/explicit.yaml", &explicit),
+        ("app/patch.yaml", deploy),
+        ("other/json-patch.yaml", deploy),
+        ("elsewhere/deploy.yaml", deploy),
+    ]);
+    let seen: Vec<(&str, &str)> = m
+        .workloads
+        .iter()
+        .map(|w| (w.name.as_str(), w.namespace.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [("web", "shop"), ("web2", "mine"), ("web", "default")]
+    );
+}
+
+#[test]
+fn placeholders_are_recorded_as_unresolved() {
+    let text = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${NS}
+spec:
+  replicas: ${REPLICAS}
+  template:
+    metadata: {labels: {app: '{{ .Values.app }}'}}
+    spec:
+      containers:
+        - name: c
+          image: x
+          resources: {requests: {memory: $(MEM)}}
+";
+    let m = model(&[("w.yaml", text)]);
+    let what: Vec<&str> = m.unresolved.iter().map(|u| u.value.as_str()).collect();
+    assert_eq!(
+        what,
+        ["${NS}", "${REPLICAS}", "$(MEM)", "{{ .Values.app }}"]
+    );
+    assert_eq!(m.workloads[0].replicas, 1);
+}
+
+#[test]
+fn merge_keys_and_aliases_are_followed_without_copies() {
+    let text = "base: &base
+  labels: &labels {app: web}
+apiVersion: v1
+kind: Pod
+metadata:
+  <<: *base
+  name: p
+spec: {containers: [{name: c, image: x}]}
+";
+    let m = model(&[("p.yaml", text)]);
+    assert_eq!(m.workloads[0].pod.labels[0].value.value, "web");
+}

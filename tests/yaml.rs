@@ -1,0 +1,141 @@
+//! The YAML tree: spans, styles, comments, recovery after a broken document, and limits.
+
+use fargate_lint::yaml::{Limits, NodeKind, ScalarStyle, parse};
+
+#[test]
+fn keys_and_values_keep_span_raw_text_and_style() {
+    let text = "name: \"web\" # the name\nport: 0755\nlabel: 'yes'\nnote: |\n  multi\n  line\nunicode: é\nafter: x\n";
+    let file = parse(text, Limits::default());
+    assert!(file.errors.is_empty());
+    let root = file.documents[0].root().expect("root");
+    let (key, value) = root.entry("name").expect("name");
+    assert_eq!((key.span().start.line, key.span().start.column), (1, 1));
+    assert_eq!(value.scalar(), Some(("web", ScalarStyle::DoubleQuoted)));
+    assert_eq!(value.raw_text(text), "\"web\"");
+    assert_eq!((value.span().end.line, value.span().end.column), (1, 12));
+    let port = root.get("port").expect("port");
+    assert_eq!(port.scalar(), Some(("0755", ScalarStyle::Plain)));
+    assert_eq!(
+        root.get("label").and_then(|l| l.scalar()),
+        Some(("yes", ScalarStyle::SingleQuoted))
+    );
+    assert_eq!(
+        root.get("note").and_then(|l| l.scalar()),
+        Some(("multi\nline\n", ScalarStyle::Literal))
+    );
+    // Columns count characters: `é` is two bytes but one column.
+    let after = root.get("after").expect("after");
+    assert_eq!(after.span().start.column, 8);
+    assert_eq!(file.comments[0].text, " the name");
+    assert_eq!(file.comments[0].span.start.column, 13);
+}
+
+#[test]
+fn a_broken_document_is_reported_and_the_next_ones_still_parse() {
+    let text = "a: 1\n---\nb: [1, 2\n---\nc: 3\n---\nd: 4\n";
+    let file = parse(text, Limits::default());
+    assert_eq!(file.errors.len(), 1);
+    // The parser points at the bracket that is never closed.
+    assert_eq!(
+        (
+            file.errors[0].span.start.line,
+            file.errors[0].span.start.column
+        ),
+        (3, 4)
+    );
+    let keys: Vec<String> = file
+        .documents
+        .iter()
+        .filter_map(|d| d.root())
+        .filter_map(|r| {
+            r.entries()
+                .next()
+                .and_then(|(k, _)| k.as_str())
+                .map(String::from)
+        })
+        .collect();
+    assert_eq!(keys, ["a", "c", "d"]);
+}
+
+#[test]
+fn nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+    let limits = Limits::default();
+    for text in [
+        format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("a:\n  {}x", "- ".repeat(100_000)),
+        format!("a: {}{}", "{b: ".repeat(50_000), "}".repeat(50_000)),
+    ] {
+        let file = parse(&text, limits);
+        assert_eq!(file.errors.len(), 1, "{}", &text[..20]);
+        assert!(
+            file.errors[0].message.contains("limit"),
+            "{}",
+            file.errors[0].message
+        );
+    }
+    // Just under the limit is fine.
+    let ok = format!("a: {}{}", "[".repeat(100), "]".repeat(100));
+    assert!(parse(&ok, limits).errors.is_empty());
+}
+
+#[test]
+fn aliases_are_references_and_bombs_are_refused() {
+    let small = "a: &x [1, 2]\nb: *x\n";
+    let file = parse(small, Limits::default());
+    let root = file.documents[0].root().expect("root");
+    let b = root.get("b").expect("b");
+    assert!(b.is_alias());
+    assert_eq!(b.items().count(), 2);
+    assert_eq!(file.documents[0].node_count(), 7);
+
+    let mut bomb = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        bomb.push_str(&format!(
+            "l{i}: &l{i} [{}]\n",
+            vec![format!("*l{}", i - 1); 10].join(", ")
+        ));
+    }
+    let file = parse(&bomb, Limits::default());
+    assert!(file.documents.is_empty());
+    assert!(file.errors[0].message.contains("aliasing"));
+    // A self-reference cannot be expanded at all.
+    let cyclic = parse("a: &a [*a]\n", Limits::default());
+    assert!(
+        cyclic.errors[0].message.contains("aliasing"),
+        "{:?}",
+        cyclic.errors
+    );
+}
+
+#[test]
+fn json_with_tabs_and_empty_input() {
+    let text = "{\n\t\"kind\": \"Pod\",\n\t\"spec\": {\"a\": [1, 2]}\n}\n";
+    let file = parse(text, Limits::default());
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let root = file.documents[0].root().expect("root");
+    assert_eq!(root.get("kind").and_then(|k| k.as_str()), Some("Pod"));
+    assert!(matches!(
+        root.path(&["spec", "a"]).map(|n| n.kind()),
+        Some(NodeKind::Seq(_))
+    ));
+    assert!(parse("", Limits::default()).documents.is_empty());
+    assert!(
+        parse("# only a comment\n", Limits::default())
+            .documents
+            .is_empty()
+    );
+}
+
+#[test]
+fn null_values() {
+    let file = parse("a:\nb: ~\nc: null\nd: ''\n", Limits::default());
+    let root = file.documents[0].root().expect("root");
+    for k in ["a", "b", "c"] {
+        assert!(
+            root.get(k)
+                .is_some_and(|v| v.is_null() && v.as_str().is_none()),
+            "{k}"
+        );
+    }
+    assert_eq!(root.get("d").and_then(|v| v.as_str()), Some(""));
+}
