@@ -174,6 +174,19 @@ fn selectors(
     out
 }
 
+/// A pod execution role ARN; a placeholder is recorded, so that FL002 reports it once and
+/// FL106 does not check it.
+fn role(
+    r: Reader,
+    node: Option<NodeRef<'_>>,
+    what: &str,
+    unresolved: &mut Vec<Unresolved>,
+) -> Option<Text> {
+    let role = r.text(node);
+    unresolved_text(&role, tag_of(node), what, unresolved);
+    role
+}
+
 fn subnets(r: Reader, node: Option<NodeRef<'_>>) -> Vec<Text> {
     node.into_iter()
         .flat_map(|n| n.items())
@@ -233,10 +246,16 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
             style: Default::default(),
         });
         let sel_entry = p_r.entry("selectors");
+        let role = role(
+            r,
+            p_r.get("podExecutionRoleARN"),
+            &format!("the pod execution role of profile `{}`", pname.value),
+            unresolved,
+        );
         profiles.push(FargateProfile {
             selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
             selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
-            role: r.text(p_r.get("podExecutionRoleARN")),
+            role,
             subnets: subnets(r, p_r.get("subnets")),
             source: ProfileSource::Eksctl,
             loc: r.node_loc(p),
@@ -250,7 +269,12 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         files: vec![r.file],
         profiles,
         ec2_capacity,
-        default_role: r.text(node.path(&["iam", "fargatePodExecutionRoleARN"])),
+        default_role: role(
+            r,
+            node.path(&["iam", "fargatePodExecutionRoleARN"]),
+            "the cluster's Fargate pod execution role",
+            unresolved,
+        ),
         public_subnets,
         private_subnets,
         loc: name.map(|n| n.loc).unwrap_or_else(|| r.node_loc(node)),
@@ -277,10 +301,16 @@ fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved
         unresolved,
     );
     let sel_entry = node.entry("selectors");
+    let role = role(
+        r,
+        node.get("podExecutionRoleArn"),
+        &format!("the pod execution role of profile `{}`", pname.value),
+        unresolved,
+    );
     let profile = FargateProfile {
         selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
         selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
-        role: r.text(node.get("podExecutionRoleArn")),
+        role,
         subnets: subnets(r, node.get("subnets")),
         source: ProfileSource::EksApi,
         loc: r.node_loc(node),
@@ -383,6 +413,7 @@ fn workload(
     };
 
     let mut containers = Vec::new();
+    let mut env = Vec::new();
     for (key, default_kind) in [
         ("initContainers", ContainerKind::Init),
         ("containers", ContainerKind::Regular),
@@ -396,6 +427,7 @@ fn workload(
             } else {
                 default_kind
             };
+            env.extend(env_values(r, c_r.get("env")));
             let resources = c_r.get("resources");
             containers.push(Container {
                 name: r.text(c_r.get("name")),
@@ -412,6 +444,7 @@ fn workload(
         labels: r.labels(pod_meta.and_then(|m| m.get("labels"))),
         annotations: r.labels(pod_meta.and_then(|m| m.get("annotations"))),
         containers,
+        env,
         scheduler_name: r.text(pod_spec.get("schedulerName")),
         metadata_loc: pod_meta.map(|m| r.node_loc(m)),
     };
@@ -437,6 +470,20 @@ fn workload(
         pod,
         loc: r.node_loc(node),
     })
+}
+
+/// `env[]` entries of a container that have a scalar `value` (`valueFrom` ones have none).
+fn env_values(r: Reader, env: Option<NodeRef<'_>>) -> Vec<Label> {
+    env.into_iter()
+        .flat_map(|e| e.items())
+        .filter_map(|item| {
+            let item = item.resolved();
+            Some(Label {
+                key: r.text(item.get("name"))?,
+                value: r.text(item.get("value"))?,
+            })
+        })
+        .collect()
 }
 
 fn resources_of(

@@ -125,6 +125,10 @@ pub struct PodFacts {
     /// Annotations of the pod (template).
     pub annotations: Vec<Label>,
     pub containers: Vec<Container>,
+    /// `env[].name` and `env[].value` of every container, in container order; entries
+    /// without a plain `value` (`valueFrom`) are left out. Kept on the pod rather than per
+    /// container because only the written values matter (FL003).
+    pub env: Vec<Label>,
     /// `spec.schedulerName` of the pod (template).
     pub scheduler_name: Option<Text>,
     /// The pod template's `metadata` key (or the Pod's), for findings about labels.
