@@ -147,6 +147,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         model: &analysis.model,
         placements: &analysis.placements,
         input_problems: &analysis.input_problems,
+        limits: rules::limits::Limits::default(),
     };
     let findings: Vec<Finding> = rules::run(&cx)
         .into_iter()

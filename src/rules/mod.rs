@@ -4,7 +4,20 @@
 
 mod fl001_invalid_yaml;
 mod fl002_unresolved_value;
+mod fl003_yaml11_ambiguous_value;
+mod fl101_too_many_selectors;
+mod fl102_selector_without_namespace;
+mod fl103_too_many_selector_labels;
+mod fl104_too_many_profiles;
+mod fl105_missing_pod_execution_role;
+mod fl106_invalid_pod_execution_role_arn;
+mod fl107_invalid_profile_name;
+mod fl108_duplicate_profile_name;
+mod fl109_public_subnet;
+mod fl110_profile_without_selectors;
+mod fl111_unused_selector;
 
+pub mod limits;
 pub mod prelude;
 
 use crate::diagnostic::{Finding, Severity};
@@ -23,7 +36,40 @@ pub struct Rule {
 }
 
 /// Every rule, in code order.
-pub static RULES: &[&Rule] = &[&fl001_invalid_yaml::RULE, &fl002_unresolved_value::RULE];
+pub static RULES: &[&Rule] = &[
+    &fl001_invalid_yaml::RULE,
+    &fl002_unresolved_value::RULE,
+    &fl003_yaml11_ambiguous_value::RULE,
+    &fl101_too_many_selectors::RULE,
+    &fl102_selector_without_namespace::RULE,
+    &fl103_too_many_selector_labels::RULE,
+    &fl104_too_many_profiles::RULE,
+    &fl105_missing_pod_execution_role::RULE,
+    &fl106_invalid_pod_execution_role_arn::RULE,
+    &fl107_invalid_profile_name::RULE,
+    &fl108_duplicate_profile_name::RULE,
+    &fl109_public_subnet::RULE,
+    &fl110_profile_without_selectors::RULE,
+    &fl111_unused_selector::RULE,
+];
+
+/// The rule catalogue as a Markdown table (code, name, severity, summary), for the README;
+/// `tests/readme.rs` keeps the README's copy equal to it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
+    for r in RULES {
+        // A `|` in a summary would end its cell.
+        let summary = r.summary.replace('|', "\\|");
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            summary
+        ));
+    }
+    out
+}
 
 /// Finds a rule by code (`FL101`, any case) or name (`too-many-selectors`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

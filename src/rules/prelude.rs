@@ -1,8 +1,9 @@
 //! What every rule file needs: the context a rule reads and a way to start a finding.
 
 pub use super::Rule;
+pub use super::limits::Limits;
 pub use crate::diagnostic::{Finding, ObjectRef, Severity};
-pub use crate::model::{Cluster, FargateProfile, Model, Workload};
+pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
 pub use crate::placement::{Compute, Placement};
 pub use crate::source::Loc;
 
@@ -24,6 +25,8 @@ pub struct Context<'a> {
     /// `placements[w][c]`: workload `w` of the model in cluster `c`.
     pub placements: &'a [Vec<Placement>],
     pub input_problems: &'a [InputProblem],
+    /// The quotas the profile rules check against.
+    pub limits: Limits,
 }
 
 impl Context<'_> {
@@ -41,6 +44,70 @@ impl Context<'_> {
             profile: None,
             object: None,
         }
+    }
+
+    /// Every Fargate profile of every cluster, with its cluster, in model order.
+    pub fn profiles(&self) -> impl Iterator<Item = (&Cluster, &FargateProfile)> + '_ {
+        self.model
+            .clusters
+            .iter()
+            .flat_map(|c| c.profiles.iter().map(move |p| (c, p)))
+    }
+
+    /// A finding about `profile` of `cluster`: like [`Context::finding`], with the cluster
+    /// and profile names filled in when the input gives them.
+    pub fn profile_finding(
+        &self,
+        rule: &Rule,
+        cluster: &Cluster,
+        profile: &FargateProfile,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = self.finding(rule, loc, message);
+        if !cluster.name.is_empty() {
+            f = f.cluster(cluster.name.clone());
+        }
+        if !profile.name.value.is_empty() {
+            f = f.profile(profile.name.value.clone());
+        }
+        f
+    }
+
+    /// `path:line:column` of `loc`, for messages that point into another file (the human
+    /// report shows labels of the finding's own file only).
+    pub fn position(&self, loc: Loc) -> String {
+        let path = self
+            .files
+            .get(loc.file.0 as usize)
+            .map_or("<unknown>", |f| f.path.as_str());
+        format!("{path}:{}:{}", loc.span.start.line, loc.span.start.column)
+    }
+
+    /// Where `target` is, as seen from a finding at `from`: `line 7` in the same file,
+    /// `path:line:column` in another.
+    pub fn position_from(&self, target: Loc, from: Loc) -> String {
+        if target.file == from.file {
+            format!("line {}", target.span.start.line)
+        } else {
+            format!("at {}", self.position(target))
+        }
+    }
+
+    /// A value that is only known once the file is rendered or deployed (`${VAR}`, `!Ref`):
+    /// FL002 reports it, and the rules that would check it leave it alone.
+    pub fn is_placeholder(&self, text: &Text) -> bool {
+        crate::model::is_placeholder(&text.value, None)
+            || self.model.unresolved.iter().any(|u| u.loc == text.loc)
+    }
+}
+
+/// How a profile is named in messages: `` `fp-default` ``, or "a profile without a name".
+pub fn profile_label(profile: &FargateProfile) -> String {
+    if profile.name.value.is_empty() {
+        "a profile without a name".to_string()
+    } else {
+        format!("profile `{}`", profile.name.value)
     }
 }
 

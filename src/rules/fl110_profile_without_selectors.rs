@@ -1,0 +1,35 @@
+//! FL110 profile-without-selectors: a profile with no selectors, which eksctl refuses and
+//! which would match no pod anyway.
+
+use super::prelude::*;
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL110",
+    name: "profile-without-selectors",
+    severity: Severity::Error,
+    summary: "a profile without selectors",
+    doc: include_str!("../../rules/FL110-profile-without-selectors.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (cluster, profile) in cx.profiles() {
+        if !profile.selectors.is_empty() {
+            continue;
+        }
+        let consequence = match profile.source {
+            ProfileSource::Eksctl => "eksctl refuses it",
+            ProfileSource::EksApi => "it matches no pod",
+        };
+        out.push(
+            cx.profile_finding(
+                rule,
+                cluster,
+                profile,
+                profile.selectors_key.unwrap_or(profile.name.loc),
+                format!("{} has no selectors; {consequence}", profile_label(profile)),
+            )
+            .help("add `selectors` with at least a `namespace` each, or remove the profile"),
+        );
+    }
+}
