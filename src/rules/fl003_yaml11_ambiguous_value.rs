@@ -92,14 +92,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     profile_label(profile)
                 );
                 if let Some(f) = ambiguous(cx, rule, &what, &l.value) {
-                    let mut f = f;
-                    if !cluster.name.is_empty() {
-                        f = f.cluster(cluster.name.clone());
-                    }
-                    if !profile.name.value.is_empty() {
-                        f = f.profile(profile.name.value.clone());
-                    }
-                    out.push(f);
+                    out.push(in_profile(f, cluster, profile));
                 }
             }
         }

@@ -64,14 +64,7 @@ impl Context<'_> {
         loc: Loc,
         message: impl Into<String>,
     ) -> Finding {
-        let mut f = self.finding(rule, loc, message);
-        if !cluster.name.is_empty() {
-            f = f.cluster(cluster.name.clone());
-        }
-        if !profile.name.value.is_empty() {
-            f = f.profile(profile.name.value.clone());
-        }
-        f
+        in_profile(self.finding(rule, loc, message), cluster, profile)
     }
 
     /// `path:line:column` of `loc`, for messages that point into another file (the human
@@ -100,6 +93,18 @@ impl Context<'_> {
         crate::model::is_placeholder(&text.value, None)
             || self.model.unresolved.iter().any(|u| u.loc == text.loc)
     }
+}
+
+/// `finding` with the names of the cluster and profile it is about, when the input gives
+/// them.
+pub fn in_profile(mut finding: Finding, cluster: &Cluster, profile: &FargateProfile) -> Finding {
+    if !cluster.name.is_empty() {
+        finding = finding.cluster(cluster.name.clone());
+    }
+    if !profile.name.value.is_empty() {
+        finding = finding.profile(profile.name.value.clone());
+    }
+    finding
 }
 
 /// How a profile is named in messages: `` `fp-default` ``, or "a profile without a name".
