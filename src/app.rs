@@ -148,6 +148,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         placements: &analysis.placements,
         input_problems: &analysis.input_problems,
         limits: rules::limits::Limits::default(),
+        sizes: &analysis.sizes,
     };
     let findings: Vec<Finding> = rules::run(&cx)
         .into_iter()

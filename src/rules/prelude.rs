@@ -27,6 +27,50 @@ pub struct Context<'a> {
     pub input_problems: &'a [InputProblem],
     /// The quotas the profile rules check against.
     pub limits: Limits,
+    /// `sizes[w]`: the Fargate size of the pods of workload `w`.
+    pub sizes: &'a [crate::analysis::WorkloadSize],
+}
+
+/// Where a workload lands on Fargate, for the rules about Fargate pods: the first cluster
+/// (in model order) that sends it to a profile, and how many other clusters do too. Rules
+/// report one finding per workload and fault, not one per cluster: the fault is in the
+/// manifest, and one fix serves every cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct Landing<'a> {
+    pub cluster: &'a Cluster,
+    /// The profile's name (empty for a profile without one).
+    pub profile: &'a str,
+    /// Other clusters that send the workload to Fargate too.
+    pub others: usize,
+}
+
+impl Landing<'_> {
+    /// "lands on Fargate profile `apps` of cluster `prod`", with "(and in 2 other clusters)"
+    /// when there are more; rules append what Fargate refuses.
+    pub fn phrase(&self) -> String {
+        self.phrase_with("lands on")
+    }
+
+    /// Like [`Landing::phrase`] with another verb ("matches" for a DaemonSet, which
+    /// Fargate never runs).
+    pub fn phrase_with(&self, verb: &str) -> String {
+        let profile = if self.profile.is_empty() {
+            "a Fargate profile without a name".to_string()
+        } else {
+            format!("Fargate profile `{}`", self.profile)
+        };
+        let cluster = if self.cluster.name.is_empty() {
+            "a cluster without a name".to_string()
+        } else {
+            format!("cluster `{}`", self.cluster.name)
+        };
+        let others = match self.others {
+            0 => String::new(),
+            1 => " (and in 1 other cluster)".to_string(),
+            n => format!(" (and in {n} other clusters)"),
+        };
+        format!("{verb} {profile} of {cluster}{others}")
+    }
 }
 
 impl Context<'_> {
@@ -85,6 +129,77 @@ impl Context<'_> {
         } else {
             format!("at {}", self.position(target))
         }
+    }
+
+    /// Every cluster where workload `w` lands on Fargate, with its placement, in model
+    /// order.
+    pub fn fargate_placements(
+        &self,
+        w: usize,
+    ) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
+        self.model
+            .clusters
+            .iter()
+            .zip(self.placements.get(w).into_iter().flatten())
+            .filter(|(_, p)| p.compute == Compute::Fargate)
+    }
+
+    /// Where workload `w` lands on Fargate, if it does in any cluster.
+    pub fn landing(&self, w: usize) -> Option<Landing<'_>> {
+        let mut all = self.fargate_placements(w);
+        let (cluster, placement) = all.next()?;
+        Some(Landing {
+            cluster,
+            profile: placement.profile.as_deref().unwrap_or(""),
+            others: all.count(),
+        })
+    }
+
+    /// Where workload `w` would land on Fargate by its profiles' selectors alone, whatever
+    /// overrides them (a DaemonSet matches profiles but never runs on Fargate).
+    pub fn profile_match(&self, w: usize) -> Option<Landing<'_>> {
+        let mut all = self
+            .model
+            .clusters
+            .iter()
+            .zip(self.placements.get(w).into_iter().flatten())
+            .filter_map(|(c, p)| p.matching_profiles.first().map(|name| (c, name)));
+        let (cluster, profile) = all.next()?;
+        Some(Landing {
+            cluster,
+            profile,
+            others: all.count(),
+        })
+    }
+
+    /// Every workload that lands on Fargate somewhere, with its index and landing, in model
+    /// order.
+    pub fn fargate_workloads(&self) -> impl Iterator<Item = (usize, &Workload, Landing<'_>)> + '_ {
+        self.model
+            .workloads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| self.landing(i).map(|l| (i, w, l)))
+    }
+
+    /// A finding about workload `w` where it lands (`landing`): the cluster, profile and
+    /// object filled in.
+    pub fn landing_finding(
+        &self,
+        rule: &Rule,
+        w: &Workload,
+        landing: &Landing<'_>,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = self.finding(rule, loc, message).object(object_of(w));
+        if !landing.cluster.name.is_empty() {
+            f = f.cluster(landing.cluster.name.clone());
+        }
+        if !landing.profile.is_empty() {
+            f = f.profile(landing.profile.to_string());
+        }
+        f
     }
 
     /// A value that is only known once the file is rendered or deployed (`${VAR}`, `!Ref`):
