@@ -19,6 +19,9 @@ pub struct Settings {
     pub paths: Vec<String>,
     /// Cluster definitions to use besides those among the paths (`--cluster`).
     pub cluster_files: Vec<String>,
+    /// Also take the cluster definitions of the whole repository (`--find-clusters`), for
+    /// when the paths are a few changed files (a pre-commit hook): see [`find_cluster_inputs`].
+    pub find_clusters: bool,
     pub discover: DiscoverOptions,
     pub default_namespace: String,
     pub pricing: Pricing,
@@ -62,9 +65,62 @@ pub struct Analysis {
     /// Per workload.
     pub sizes: Vec<WorkloadSize>,
     pub input_problems: Vec<InputProblem>,
+    /// Files that `--find-clusters` added, sorted: they give their clusters only; their
+    /// workloads are not placed and findings in them are not reported.
+    pub found_cluster_files: Vec<FileId>,
     pub stats: Stats,
     pub skipped: Vec<Skipped>,
     pub pricing: Pricing,
+}
+
+/// How the message of a document that does not parse starts; other input problems are files
+/// that could not be read at all.
+const PARSE_PROBLEM_PREFIX: &str = "cannot parse: ";
+
+/// Whether `p` is a document that does not parse (the file was read), as opposed to a file
+/// that could not be read at all (a tool error for SARIF).
+pub fn is_parse_problem(p: &InputProblem) -> bool {
+    p.message.starts_with(PARSE_PROBLEM_PREFIX)
+}
+
+/// Whether a file's text may hold a cluster definition: an eksctl `ClusterConfig` or an EKS
+/// API profile. A cheap test before parsing; the model decides.
+fn may_define_cluster(text: &str) -> bool {
+    text.contains("ClusterConfig") || text.contains("fargateProfileName")
+}
+
+/// `--find-clusters`: the files of the repository (from its root, or the current folder
+/// outside any) that may define a cluster and are not among `inputs` already. The walk
+/// honours the same ignore files and excludes as the paths given.
+fn find_cluster_inputs(settings: &Settings, inputs: &[Input]) -> Result<Vec<Input>, DiscoverError> {
+    // Without a current folder there is nothing to search from (discover names paths
+    // without one too).
+    let Ok(cwd) = std::env::current_dir() else {
+        return Ok(Vec::new());
+    };
+    let root = crate::repo::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    // `.` when the root is the current folder, so that paths print as for the paths given.
+    let start = if root == cwd {
+        ".".to_string()
+    } else {
+        root.to_string_lossy().into_owned()
+    };
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let known: std::collections::HashSet<_> = inputs
+        .iter()
+        .filter_map(|i| i.fs_path.as_deref().and_then(canonical))
+        .collect();
+    let found = discover(&[start], &settings.discover, &mut std::io::empty())?;
+    Ok(found
+        .into_iter()
+        .filter(|i| i.content.as_deref().is_ok_and(may_define_cluster))
+        .filter(|i| {
+            i.fs_path
+                .as_deref()
+                .and_then(canonical)
+                .is_none_or(|p| !known.contains(&p))
+        })
+        .collect())
 }
 
 /// What parsing one input gave.
@@ -131,7 +187,7 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
                 file: id,
                 span: e.span,
             },
-            message: format!("cannot parse: {}", e.message),
+            message: format!("{PARSE_PROBLEM_PREFIX}{}", e.message),
             help: "fix the document here; the other documents of the file are still checked",
         })
         .collect::<Vec<_>>();
@@ -150,6 +206,25 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
     let mut paths = settings.paths.clone();
     paths.extend(settings.cluster_files.iter().cloned());
     let inputs: Vec<Input> = discover(&paths, &settings.discover, stdin)?;
+    // Each input with whether it is there for its clusters only, in path order.
+    let mut inputs: Vec<(Input, bool)> = if settings.find_clusters {
+        let found = find_cluster_inputs(settings, &inputs)?;
+        inputs
+            .into_iter()
+            .map(|i| (i, false))
+            .chain(found.into_iter().map(|i| (i, true)))
+            .collect()
+    } else {
+        inputs.into_iter().map(|i| (i, false)).collect()
+    };
+    inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let found_cluster_files: Vec<FileId> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, only))| *only)
+        .map(|(i, _)| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let inputs: Vec<Input> = inputs.into_iter().map(|(i, _)| i).collect();
 
     let mut files = Vec::with_capacity(inputs.len());
     let mut problems = Vec::new();
@@ -183,7 +258,12 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         .collect();
 
     let mut entries = Vec::with_capacity(inputs.len());
-    for (input, p) in inputs.into_iter().zip(parsed) {
+    for (i, (input, mut p)) in inputs.into_iter().zip(parsed).enumerate() {
+        let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        if found_cluster_files.binary_search(&id).is_ok() {
+            // Only the clusters of a file found by `--find-clusters` count.
+            p.facts.workloads.clear();
+        }
         // Broken documents count too: they were read.
         stats.documents += p.facts.documents + p.problems.len();
         if let Some(reason) = p.skipped {
@@ -233,6 +313,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         placements,
         sizes,
         input_problems: problems,
+        found_cluster_files,
         stats,
         skipped,
         pricing: settings.pricing,

@@ -61,6 +61,7 @@ fn settings(run: &RunArgs) -> Settings {
     Settings {
         paths: run.paths.clone(),
         cluster_files: run.cluster.clone(),
+        find_clusters: run.find_clusters,
         discover: DiscoverOptions {
             exclude: run.exclude.clone(),
             no_ignore: run.no_ignore,
@@ -153,12 +154,27 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     let findings: Vec<Finding> = rules::run(&cx)
         .into_iter()
         .filter(|f| on.contains(&f.code))
+        // Files found by `--find-clusters` lend their clusters; the user did not ask about them.
+        .filter(|f| {
+            analysis
+                .found_cluster_files
+                .binary_search(&f.loc.file)
+                .is_err()
+        })
         .collect();
     let out = match args.format {
         CheckFormat::Human => {
             emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet)
         }
         CheckFormat::Json => emit::json::render(&analysis, &findings),
+        CheckFormat::Sarif => emit::sarif::render(
+            &analysis,
+            &findings,
+            &emit::sarif::SarifOptions {
+                category: args.sarif_category.clone(),
+            },
+        ),
+        CheckFormat::Github => emit::github::render(&analysis, &findings),
     };
     write_output(args.run.output.as_deref(), &out)?;
     Ok(if fails(&findings, args.fail_on) {

@@ -36,6 +36,10 @@ pub enum Command {
 pub enum CheckFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the files of a pull request.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,6 +82,10 @@ pub struct RunArgs {
     /// A cluster definition to use besides those found among the paths (repeatable).
     #[arg(long, value_name = "FILE")]
     pub cluster: Vec<String>,
+    /// Also use the cluster definitions found anywhere in the repository (from its root); only
+    /// their clusters count. For hooks that pass only the changed files.
+    #[arg(long)]
+    pub find_clusters: bool,
     /// Namespace of manifests that set none.
     #[arg(long, value_name = "NS", default_value = "default")]
     pub namespace: String,
@@ -120,6 +128,10 @@ pub struct CheckArgs {
     /// Findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// SARIF: the category of the analysis (`automationDetails.id`), to keep apart the alerts
+    /// of several analyses of one repository.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
 }
 
 #[derive(Debug, Args)]

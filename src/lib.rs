@@ -13,6 +13,7 @@ pub mod emit;
 pub mod model;
 pub mod placement;
 pub mod quantity;
+pub mod repo;
 pub mod rules;
 pub mod sizing;
 pub mod source;

@@ -1,9 +1,11 @@
 //! Output: every format prints the same sorted findings (or placements) from the same data,
 //! so the same input gives the same bytes.
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod predict;
+pub mod sarif;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
