@@ -266,10 +266,125 @@ pub fn render_markdown(a: &Analysis) -> String {
         let _ = writeln!(
             out,
             "\n{}\n",
-            totals_text(&totals(cluster_rows.into_iter()))
+            totals_text(&totals(cluster_rows.iter().copied()))
         );
+        markdown_profile_totals(&mut out, a, c, &cluster_rows);
+        markdown_diagram(&mut out, a, c, &cluster_rows);
     }
     out
+}
+
+/// Where a row's pods run, as a group of the totals and a node of the diagram.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target<'a> {
+    Profile(&'a str),
+    Ec2,
+    Pending,
+}
+
+fn target(r: &Row) -> Target<'_> {
+    match r.compute {
+        Compute::Fargate => Target::Profile(r.profile.as_deref().unwrap_or("")),
+        Compute::Ec2 => Target::Ec2,
+        Compute::Pending => Target::Pending,
+    }
+}
+
+/// Per profile of cluster `c` (and EC2, pending): workloads, pods and monthly Fargate cost.
+fn markdown_profile_totals(out: &mut String, a: &Analysis, c: usize, rows: &[&Row]) {
+    let mut groups: BTreeMap<Target<'_>, (usize, u64, f64)> = BTreeMap::new();
+    // Profiles that take nothing are listed too: an idle profile is worth seeing.
+    for p in a
+        .model
+        .clusters
+        .get(c)
+        .map(|c| &c.profiles[..])
+        .unwrap_or(&[])
+    {
+        groups.entry(Target::Profile(&p.name.value)).or_default();
+    }
+    for r in rows {
+        let g = groups.entry(target(r)).or_default();
+        g.0 += 1;
+        g.1 += u64::from(a.model.workloads[r.workload].replicas);
+        g.2 += r.cost.unwrap_or(0.0);
+    }
+    if groups.is_empty() {
+        return;
+    }
+    out.push_str("| Profile | Workloads | Pods | Monthly |\n|---|---:|---:|---:|\n");
+    for (t, (workloads, pods, cost)) in &groups {
+        let (name, cost) = match t {
+            Target::Profile(p) => (format!("`{}`", md(p)), money(*cost)),
+            Target::Ec2 => ("EC2 nodes".to_string(), "-".to_string()),
+            Target::Pending => ("pending".to_string(), "-".to_string()),
+        };
+        let _ = writeln!(out, "| {name} | {workloads} | {pods} | {cost} |");
+    }
+    out.push('\n');
+}
+
+/// A Mermaid flowchart from the profiles of cluster `c` (and EC2, pending) to the workloads
+/// they take, which GitHub renders in comments and job summaries. Node ids are made from
+/// indexes, since names may hold anything; labels are quoted with `"` as `#quot;`.
+fn markdown_diagram(out: &mut String, a: &Analysis, c: usize, rows: &[&Row]) {
+    if rows.is_empty() {
+        return;
+    }
+    let profiles: Vec<&str> = a
+        .model
+        .clusters
+        .get(c)
+        .map(|cl| cl.profiles.iter().map(|p| p.name.value.as_str()).collect())
+        .unwrap_or_default();
+    let node = |t: Target<'_>| match t {
+        Target::Profile(p) => profiles
+            .iter()
+            .position(|q| *q == p)
+            .map(|i| format!("c{c}p{i}"))
+            .unwrap_or_else(|| format!("c{c}p_unknown")),
+        Target::Ec2 => format!("c{c}ec2"),
+        Target::Pending => format!("c{c}pending"),
+    };
+    out.push_str("```mermaid\nflowchart LR\n");
+    let mut declared = std::collections::BTreeSet::new();
+    for (i, p) in profiles.iter().enumerate() {
+        if declared.insert(format!("c{c}p{i}")) {
+            let _ = writeln!(out, "  c{c}p{i}[\"profile {}\"]", mermaid_label(p));
+        }
+    }
+    for r in rows {
+        let t = target(r);
+        let from = node(t);
+        if declared.insert(from.clone()) {
+            let label = match t {
+                Target::Profile(p) => format!("profile {}", mermaid_label(p)),
+                Target::Ec2 => "EC2 nodes".to_string(),
+                Target::Pending => "pending".to_string(),
+            };
+            let _ = writeln!(out, "  {from}[\"{label}\"]");
+        }
+        let w = &a.model.workloads[r.workload];
+        let _ = writeln!(
+            out,
+            "  {from} --> c{c}w{}[\"{}/{}<br/>{}\"]",
+            r.workload,
+            mermaid_label(&w.kind_name),
+            mermaid_label(&w.name),
+            mermaid_label(&w.namespace)
+        );
+    }
+    out.push_str("```\n\n");
+}
+
+/// Text safe inside a quoted Mermaid label: quotes and angle brackets as entities, no line
+/// breaks, and no `#` that would start an entity.
+fn mermaid_label(s: &str) -> String {
+    s.replace('#', "#35;")
+        .replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+        .replace(['\n', '\r'], " ")
 }
 
 /// Escapes what would break a Markdown table cell or a code span.
