@@ -1,0 +1,142 @@
+//! `--find-clusters`, for the pre-commit hook: a pod file changed alone is still placed with
+//! the cluster definitions found elsewhere in the repository, and only the files given are
+//! linted.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const CLUSTER: &str = "\
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: prod
+  region: eu-west-1
+fargateProfiles:
+  - name: apps
+    selectors:
+      - namespace: shop
+---
+# A workload beside the cluster: it must not be placed when this file is only found.
+apiVersion: v1
+kind: Pod
+metadata:
+  name: beside-the-cluster
+  namespace: shop
+spec:
+  containers:
+    - name: c
+      image: nginx
+";
+
+const POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: web
+      image: nginx
+";
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for (path, text) in [
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("infra/clusters/prod.yaml", CLUSTER),
+        ("k8s/web.yaml", POD),
+        // Ignored files are not searched, as in any walk.
+        (".gitignore", "ignored/\n"),
+        (
+            "ignored/other.yaml",
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: other}\n",
+        ),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}
+
+fn names(report: &Value, key: &str) -> Vec<String> {
+    report[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["name"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_pod_file_alone_is_placed_with_the_clusters_of_the_repository() {
+    let repo = repo();
+    let without = json(&run_in(
+        repo.path(),
+        &["predict", "--format", "json", "k8s/web.yaml"],
+    ));
+    assert!(names(&without, "clusters").is_empty());
+
+    let o = run_in(
+        repo.path(),
+        &[
+            "predict",
+            "--format",
+            "json",
+            "--find-clusters",
+            "k8s/web.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    assert_eq!(names(&report, "clusters"), ["prod"]);
+    assert_eq!(
+        names(&report, "workloads"),
+        ["web"],
+        "workloads of found files are not placed"
+    );
+    assert_eq!(report["workloads"][0]["placements"][0]["profile"], "apps");
+    assert_eq!(
+        report["clusters"][0]["files"],
+        serde_json::json!(["infra/clusters/prod.yaml"])
+    );
+}
+
+#[test]
+fn the_search_starts_at_the_repository_root_from_a_subfolder() {
+    let repo = repo();
+    let o = run_in(
+        &repo.path().join("k8s"),
+        &["predict", "--format", "json", "--find-clusters", "web.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(names(&json(&o), "clusters"), ["prod"]);
+}
+
+#[test]
+fn findings_in_found_files_are_not_reported() {
+    let repo = repo();
+    std::fs::write(
+        repo.path().join("infra/clusters/broken.yaml"),
+        "kind: ClusterConfig\nmetadata: {name: x\n",
+    )
+    .expect("write");
+    let o = run_in(
+        repo.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--find-clusters",
+            "k8s/web.yaml",
+        ],
+    );
+    let report = json(&o);
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
