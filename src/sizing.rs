@@ -359,6 +359,8 @@ mod tests {
             image: Some(text("nginx")),
             requests: resources(requests),
             limits: resources(limits),
+            security: Default::default(),
+            ports: Vec::new(),
             loc: Loc::default(),
         }
     }
@@ -582,6 +584,8 @@ mod tests {
                 memory: Some(text_at("${MEM_LIMIT}", 40)),
                 ..Resources::default()
             },
+            security: Default::default(),
+            ports: Vec::new(),
             loc: Loc::default(),
         };
         let n = pod_need(&pod(vec![c, regular(&[("memory", "1Gi")])]));

@@ -73,6 +73,10 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             clusters,
             workloads,
             unresolved,
+            services,
+            ingresses,
+            claims,
+            storage_classes,
             ..
         } = f.facts;
         model.unresolved.extend(unresolved);
@@ -83,16 +87,39 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             stats.patch_files += 1;
             continue;
         }
+        // Cluster-scoped: no namespace to resolve.
+        model.storage_classes.extend(storage_classes);
         let folder_ns = kustomizations
             .get(folder(&f.path))
             .and_then(|k| k.namespace.clone());
-        for mut w in workloads {
-            if w.namespace_loc.is_none() || w.namespace.is_empty() {
-                w.namespace = folder_ns
+        // An object without a namespace goes where it is applied: the kustomization's
+        // namespace, else the default.
+        let resolve = |namespace: &mut String, written: bool| {
+            if !written || namespace.is_empty() {
+                *namespace = folder_ns
                     .clone()
                     .unwrap_or_else(|| default_namespace.to_string());
             }
+        };
+        for mut w in workloads {
+            resolve(&mut w.namespace, w.namespace_loc.is_some());
+            // A StatefulSet's claims are made in its namespace.
+            for t in &mut w.pod.claim_templates {
+                t.meta.namespace = w.namespace.clone();
+            }
             model.workloads.push(w);
+        }
+        for mut s in services {
+            resolve(&mut s.meta.namespace, s.meta.namespace_loc.is_some());
+            model.services.push(s);
+        }
+        for mut i in ingresses {
+            resolve(&mut i.meta.namespace, i.meta.namespace_loc.is_some());
+            model.ingresses.push(i);
+        }
+        for mut c in claims {
+            resolve(&mut c.meta.namespace, c.meta.namespace_loc.is_some());
+            model.claims.push(c);
         }
     }
     (model, stats)

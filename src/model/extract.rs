@@ -36,6 +36,11 @@ pub struct FileFacts {
     pub workloads: Vec<Workload>,
     pub kustomization: Option<Kustomization>,
     pub unresolved: Vec<Unresolved>,
+    /// Services, Ingresses and PVCs; `namespace` is empty when the object sets none.
+    pub services: Vec<Service>,
+    pub ingresses: Vec<Ingress>,
+    pub claims: Vec<PersistentVolumeClaim>,
+    pub storage_classes: Vec<StorageClass>,
 }
 
 /// Nesting of `kind: List` inside `kind: List` that is followed.
@@ -76,6 +81,26 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
                             .flat_map(|i| i.items())
                             .collect();
                         stack.extend(items.into_iter().rev().map(|i| (i.resolved(), depth + 1)));
+                    }
+                }
+                (Some(_), Some("Service")) => {
+                    facts.recognized = true;
+                    facts.services.push(service(r, node));
+                }
+                (Some(api), Some("Ingress"))
+                    if api.starts_with("networking.k8s.io/") || api.starts_with("extensions/") =>
+                {
+                    facts.recognized = true;
+                    facts.ingresses.push(ingress(r, node));
+                }
+                (Some(_), Some("PersistentVolumeClaim")) => {
+                    facts.recognized = true;
+                    facts.claims.push(claim(r, node));
+                }
+                (Some(api), Some("StorageClass")) if api.starts_with("storage.k8s.io/") => {
+                    facts.recognized = true;
+                    if let Some(sc) = storage_class(r, node) {
+                        facts.storage_classes.push(sc);
                     }
                 }
                 (Some(_), Some(kind)) => {
@@ -435,6 +460,8 @@ fn workload(
                 image: r.text(c_r.get("image")),
                 requests: resources_of(r, resources, "requests", kind_name, &name, unresolved),
                 limits: resources_of(r, resources, "limits", kind_name, &name, unresolved),
+                security: container_security(r, c_r.get("securityContext")),
+                ports: ports(r, c_r.get("ports")),
                 loc: r.node_loc(c),
             });
         }
@@ -447,6 +474,28 @@ fn workload(
         env,
         scheduler_name: r.text(pod_spec.get("schedulerName")),
         metadata_loc: pod_meta.map(|m| r.node_loc(m)),
+        host_namespaces: ["hostNetwork", "hostPID", "hostIPC"]
+            .into_iter()
+            .filter_map(|key| flag(r, Some(pod_spec), key))
+            .collect(),
+        node_selector: r.labels(pod_spec.get("nodeSelector")),
+        required_node_terms: required_node_terms(r, pod_spec),
+        volumes: volumes(r, pod_spec.get("volumes")),
+        claim_templates: if kind == WorkloadKind::StatefulSet {
+            workload_spec
+                .and_then(|s| s.get("volumeClaimTemplates"))
+                .into_iter()
+                .flat_map(|n| n.items())
+                .map(|t| claim(r, t.resolved()))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        service_account_name: r.text(
+            pod_spec
+                .get("serviceAccountName")
+                .or_else(|| pod_spec.get("serviceAccount")),
+        ),
     };
     for l in &pod.labels {
         if is_placeholder(&l.value.value, None) {
@@ -520,4 +569,215 @@ fn resources_of(
         }
     }
     out
+}
+
+/// `key: true` in `node`: the key and value; `None` when absent, false or not a boolean.
+fn flag(r: Reader, node: Option<NodeRef<'_>>, key: &str) -> Option<Label> {
+    let (k, v) = node?.entry(key)?;
+    if v.as_bool() != Some(true) {
+        return None;
+    }
+    Some(Label {
+        key: r.text(Some(k))?,
+        value: r.text(Some(v))?,
+    })
+}
+
+fn container_security(r: Reader, node: Option<NodeRef<'_>>) -> ContainerSecurity {
+    let node = node.map(|n| n.resolved());
+    ContainerSecurity {
+        privileged: flag(r, node, "privileged"),
+        allow_privilege_escalation: flag(r, node, "allowPrivilegeEscalation"),
+        capabilities_add: node
+            .and_then(|n| n.path(&["capabilities", "add"]))
+            .into_iter()
+            .flat_map(|a| a.items())
+            .filter_map(|c| r.text(Some(c)))
+            .collect(),
+    }
+}
+
+fn ports(r: Reader, node: Option<NodeRef<'_>>) -> Vec<Port> {
+    let pair = |p: NodeRef<'_>, key: &str| {
+        let (k, v) = p.entry(key)?;
+        Some(Label {
+            key: r.text(Some(k))?,
+            value: r.text(Some(v))?,
+        })
+    };
+    node.into_iter()
+        .flat_map(|n| n.items())
+        .map(|p| {
+            let p_r = p.resolved();
+            Port {
+                container_port: r.text(p_r.get("containerPort")),
+                host_port: pair(p_r, "hostPort"),
+                host_ip: pair(p_r, "hostIP"),
+                loc: r.node_loc(p),
+            }
+        })
+        .collect()
+}
+
+/// The node labels whose required values decide whether Fargate can run a pod.
+const FARGATE_NODE_KEYS: [&str; 4] = [
+    "kubernetes.io/arch",
+    "kubernetes.io/os",
+    "beta.kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+];
+
+fn required_node_terms(r: Reader, pod_spec: NodeRef<'_>) -> Vec<NodeSelectorTerm> {
+    let terms = pod_spec.path(&[
+        "affinity",
+        "nodeAffinity",
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "nodeSelectorTerms",
+    ]);
+    terms
+        .into_iter()
+        .flat_map(|t| t.items())
+        .map(|term| {
+            term.resolved()
+                .get("matchExpressions")
+                .into_iter()
+                .flat_map(|m| m.items())
+                .filter_map(|e| {
+                    let e = e.resolved();
+                    let key = r.text(e.get("key"))?;
+                    if !FARGATE_NODE_KEYS.contains(&key.value.as_str()) {
+                        return None;
+                    }
+                    Some(NodeRequirement {
+                        key,
+                        operator: r.text(e.get("operator")),
+                        values: e
+                            .get("values")
+                            .into_iter()
+                            .flat_map(|v| v.items())
+                            .filter_map(|v| r.text(Some(v)))
+                            .collect(),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn volumes(r: Reader, node: Option<NodeRef<'_>>) -> Vec<Volume> {
+    let mut out = Vec::new();
+    for v in node.into_iter().flat_map(|n| n.items()) {
+        let v_r = v.resolved();
+        // The source of a volume is its one key other than `name`.
+        let source = v_r
+            .entries()
+            .find(|(k, _)| k.as_str().is_some_and(|k| k != "name"));
+        let (kind, key) = match source {
+            Some((k, val)) => {
+                let kind = match k.as_str().unwrap_or("") {
+                    "hostPath" => VolumeKind::HostPath,
+                    "csi" => VolumeKind::Csi,
+                    "awsElasticBlockStore" => VolumeKind::AwsElasticBlockStore,
+                    "persistentVolumeClaim" => VolumeKind::PersistentVolumeClaim {
+                        claim_name: r.text(val.resolved().get("claimName")),
+                    },
+                    other => VolumeKind::Other(other.to_string()),
+                };
+                (kind, r.node_loc(k))
+            }
+            None => (VolumeKind::Other(String::new()), r.node_loc(v)),
+        };
+        out.push(Volume {
+            name: r.text(v_r.get("name")),
+            kind,
+            key,
+            loc: r.node_loc(v),
+        });
+    }
+    out
+}
+
+fn object_meta(r: Reader, node: NodeRef<'_>) -> ObjectMeta {
+    let meta = node.get("metadata");
+    let name = r.text(meta.and_then(|m| m.get("name")));
+    let namespace = r.text(meta.and_then(|m| m.get("namespace")));
+    ObjectMeta {
+        name: name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+        name_loc: name.map(|n| n.loc).unwrap_or_else(|| r.node_loc(node)),
+        namespace: namespace
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default(),
+        namespace_loc: namespace.map(|n| n.loc),
+        annotations: r.labels(meta.and_then(|m| m.get("annotations"))),
+        loc: r.node_loc(node),
+    }
+}
+
+fn service(r: Reader, node: NodeRef<'_>) -> Service {
+    let spec = node.get("spec");
+    Service {
+        meta: object_meta(r, node),
+        service_type: r.text(spec.and_then(|s| s.get("type"))),
+        selector: r.labels(spec.and_then(|s| s.get("selector"))),
+    }
+}
+
+fn ingress(r: Reader, node: NodeRef<'_>) -> Ingress {
+    let spec = node.get("spec").map(|s| s.resolved());
+    // `networking.k8s.io/v1` names a backend Service as `service.name`; the older
+    // `extensions/v1beta1` and `networking.k8s.io/v1beta1` as `serviceName`.
+    let backend = |b: NodeRef<'_>| {
+        let b = b.resolved();
+        r.text(b.path(&["service", "name"]))
+            .or_else(|| r.text(b.get("serviceName")))
+    };
+    let mut backends = Vec::new();
+    for key in ["defaultBackend", "backend"] {
+        backends.extend(spec.and_then(|s| s.get(key)).and_then(backend));
+    }
+    for rule in spec
+        .and_then(|s| s.get("rules"))
+        .into_iter()
+        .flat_map(|n| n.items())
+    {
+        for path in rule
+            .resolved()
+            .path(&["http", "paths"])
+            .into_iter()
+            .flat_map(|n| n.items())
+        {
+            backends.extend(path.resolved().get("backend").and_then(backend));
+        }
+    }
+    Ingress {
+        meta: object_meta(r, node),
+        class_name: r.text(spec.and_then(|s| s.get("ingressClassName"))),
+        backends,
+    }
+}
+
+fn claim(r: Reader, node: NodeRef<'_>) -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        meta: object_meta(r, node),
+        storage_class: r.text(node.path(&["spec", "storageClassName"])),
+    }
+}
+
+fn storage_class(r: Reader, node: NodeRef<'_>) -> Option<StorageClass> {
+    let meta = node.get("metadata");
+    let name = r.text(meta.and_then(|m| m.get("name")))?;
+    let annotations = r.labels(meta.and_then(|m| m.get("annotations")));
+    Some(StorageClass {
+        name,
+        provisioner: r.text(node.get("provisioner")),
+        is_default: annotations.iter().any(|a| {
+            matches!(
+                a.key.value.as_str(),
+                "storageclass.kubernetes.io/is-default-class"
+                    | "storageclass.beta.kubernetes.io/is-default-class"
+            ) && a.value.value == "true"
+        }),
+        loc: r.node_loc(node),
+    })
 }

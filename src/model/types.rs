@@ -99,9 +99,74 @@ pub struct Container {
     pub image: Option<Text>,
     pub requests: Resources,
     pub limits: Resources,
+    /// `securityContext` settings that Fargate refuses.
+    pub security: ContainerSecurity,
+    /// `ports[]`.
+    pub ports: Vec<Port>,
     /// The whole container entry.
     pub loc: Loc,
 }
+
+/// The `securityContext` fields of a container that Fargate refuses. A setting is kept
+/// (key and value) only when it is `true`: `false` is what Fargate wants anyway.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContainerSecurity {
+    pub privileged: Option<Label>,
+    pub allow_privilege_escalation: Option<Label>,
+    /// `capabilities.add[]`, each value where it is written.
+    pub capabilities_add: Vec<Text>,
+}
+
+/// One `ports[]` entry of a container.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Port {
+    pub container_port: Option<Text>,
+    /// `hostPort` key and value.
+    pub host_port: Option<Label>,
+    /// `hostIP` key and value.
+    pub host_ip: Option<Label>,
+    /// The whole entry.
+    pub loc: Loc,
+}
+
+/// What a pod volume is backed by, as far as Fargate cares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolumeKind {
+    HostPath,
+    /// An inline `csi` volume (not a PVC of a CSI driver).
+    Csi,
+    AwsElasticBlockStore,
+    PersistentVolumeClaim {
+        claim_name: Option<Text>,
+    },
+    /// Anything else (`emptyDir`, `configMap`, `secret`, `nfs`, ...), by its key.
+    Other(String),
+}
+
+/// One `volumes[]` entry of a pod.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    pub name: Option<Text>,
+    pub kind: VolumeKind,
+    /// The key that says what backs the volume (`hostPath`, `csi`, ...); the entry when none.
+    pub key: Loc,
+    /// The whole entry.
+    pub loc: Loc,
+}
+
+/// One `matchExpressions[]` entry of a required node affinity term on a label Fargate
+/// cares about (`kubernetes.io/arch`, `kubernetes.io/os`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRequirement {
+    pub key: Text,
+    /// `In`, `NotIn`, ...
+    pub operator: Option<Text>,
+    pub values: Vec<Text>,
+}
+
+/// The node affinity requirements of one `nodeSelectorTerms[]` entry: terms are ORed,
+/// requirements of a term ANDed.
+pub type NodeSelectorTerm = Vec<NodeRequirement>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WorkloadKind {
@@ -133,6 +198,19 @@ pub struct PodFacts {
     pub scheduler_name: Option<Text>,
     /// The pod template's `metadata` key (or the Pod's), for findings about labels.
     pub metadata_loc: Option<Loc>,
+    /// `hostNetwork`, `hostPID`, `hostIPC` set to `true`: key and value.
+    pub host_namespaces: Vec<Label>,
+    /// `spec.nodeSelector`.
+    pub node_selector: Vec<Label>,
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`,
+    /// each term with its `matchExpressions` on `kubernetes.io/arch` and `kubernetes.io/os`
+    /// only (other keys do not decide whether Fargate can run the pod).
+    pub required_node_terms: Vec<NodeSelectorTerm>,
+    pub volumes: Vec<Volume>,
+    /// `spec.volumeClaimTemplates` of a StatefulSet: PVCs made per pod, in the
+    /// workload's namespace.
+    pub claim_templates: Vec<PersistentVolumeClaim>,
+    pub service_account_name: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,11 +229,69 @@ pub struct Workload {
     pub loc: Loc,
 }
 
+/// The name and namespace of a namespaced object other than a workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectMeta {
+    pub name: String,
+    /// `metadata.name`, or the object when it has none.
+    pub name_loc: Loc,
+    /// Resolved like a workload's (object, kustomization, default); empty until assembled
+    /// when the object sets none.
+    pub namespace: String,
+    pub namespace_loc: Option<Loc>,
+    pub annotations: Vec<Label>,
+    /// The object: its start is the line of the object in the file.
+    pub loc: Loc,
+}
+
+/// A `Service`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub meta: ObjectMeta,
+    /// `spec.type` (`ClusterIP` when absent).
+    pub service_type: Option<Text>,
+    /// `spec.selector`: the pod labels it sends traffic to (empty: no pods of ours).
+    pub selector: Vec<Label>,
+}
+
+/// An `Ingress`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingress {
+    pub meta: ObjectMeta,
+    /// `spec.ingressClassName`.
+    pub class_name: Option<Text>,
+    /// Names of the Services its rules and default backend send traffic to.
+    pub backends: Vec<Text>,
+}
+
+/// A `PersistentVolumeClaim`, or a StatefulSet's `volumeClaimTemplates[]` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersistentVolumeClaim {
+    pub meta: ObjectMeta,
+    /// `spec.storageClassName`: `None` when absent (the cluster's default class); an empty
+    /// value means no class at all (static binding).
+    pub storage_class: Option<Text>,
+}
+
+/// A `StorageClass` (cluster-scoped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageClass {
+    pub name: Text,
+    pub provisioner: Option<Text>,
+    /// `storageclass.kubernetes.io/is-default-class: "true"`.
+    pub is_default: bool,
+    pub loc: Loc,
+}
+
 /// Everything a run knows, from all inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub clusters: Vec<Cluster>,
     pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
+    pub ingresses: Vec<Ingress>,
+    pub claims: Vec<PersistentVolumeClaim>,
+    pub storage_classes: Vec<StorageClass>,
     /// Values the model needs that are placeholders (FL002).
     pub unresolved: Vec<super::Unresolved>,
 }
