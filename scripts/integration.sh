@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Checks the ways fargate-lint plugs into other tools with those real tools, not by reading:
+#   - action.yml against GitHub's schema for actions (check-jsonschema) and zizmor's audits;
+#   - our SARIF with Microsoft's SARIF multitool and against the SARIF 2.1.0 schema;
+#   - the pre-commit hook through `pre-commit try-repo` in a throw-away git repository, once
+#     on a clean file (passes) and once on a broken one (fails with FL001).
+#
+# The tools are installed from PyPI and npm into .tools/ (git-ignored) on the first run and
+# reused after. Exit codes: 0 all passed, 1 a check failed, 77 the tools could not be
+# installed (no network, say): nothing was checked.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+VENV=$TOOLS/venv
+NPM=$TOOLS/npm
+
+say() { printf '\n== %s\n' "$*"; }
+fail() { printf 'integration: FAILED: %s\n' "$*" >&2; exit 1; }
+
+install_tools() {
+  if [ ! -x "$VENV/bin/check-jsonschema" ] || [ ! -x "$VENV/bin/zizmor" ] || [ ! -x "$VENV/bin/pre-commit" ]; then
+    python3 -m venv "$VENV" &&
+      "$VENV/bin/pip" install --quiet --disable-pip-version-check check-jsonschema zizmor pre-commit ||
+      return 1
+  fi
+  if [ ! -e "$NPM/node_modules/.bin/sarif-multitool" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$NPM" @microsoft/sarif-multitool || return 1
+  fi
+  # The platform package makes its binary executable in an install script, which newer npm
+  # versions may not run.
+  find "$NPM/node_modules/@microsoft" -maxdepth 2 -name Sarif.Multitool -type f -exec chmod u+x {} +
+}
+
+say "installing the tools into .tools/"
+if ! install_tools; then
+  echo "integration: SKIPPED: could not install check-jsonschema, zizmor, pre-commit and @microsoft/sarif-multitool" >&2
+  exit 77
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fargate-lint-integration.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+say "building fargate-lint"
+cargo build --locked --quiet
+BIN=$ROOT/target/debug/fargate-lint
+
+say "action.yml: GitHub's schema for actions"
+"$VENV/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
+
+say "action.yml: zizmor (offline audits)"
+"$VENV/bin/zizmor" --offline --persona=auditor action.yml || fail "zizmor has findings on action.yml"
+
+say "SARIF: Microsoft SARIF multitool and the SARIF 2.1.0 schema"
+logs=()
+for input in testdata/example testdata/hostile testdata/rules; do
+  log=$TMP/$(basename "$input").sarif
+  # Exit 1 only says there are findings; 2 is a failed run.
+  code=0
+  "$BIN" check --format sarif --output "$log" "$input" || code=$?
+  [ "$code" -le 1 ] || fail "fargate-lint check --format sarif $input exited $code"
+  logs+=("$log")
+done
+# A log with a schema error, to learn whether the validator's checks run here at all.
+printf '%s\n' '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"ruleId":"X","level":"bogus"}]}]}' > "$TMP/canary.sarif"
+
+# Prints the number of error-level results in a multitool validation log.
+count_errors() {
+  python3 - "$1" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1], encoding="utf-8-sig"))
+errors = [r for run in log.get("runs", []) for r in run.get("results", [])
+          if r.get("level", "warning") == "error"]
+for r in errors:
+    print("  ", r.get("ruleId"), json.dumps(r.get("message")), file=sys.stderr)
+print(len(errors))
+PY
+}
+
+validate() {
+  local log=$1 out=$1.validation.sarif
+  rm -f "$out"
+  npx --no-install --prefix "$NPM" sarif-multitool validate "$log" --output "$out" >/dev/null
+  [ -f "$out" ] || fail "sarif-multitool wrote no validation log for $log"
+  count_errors "$out"
+}
+
+canary=$(validate "$TMP/canary.sarif" 2>/dev/null)
+for log in "${logs[@]}"; do
+  errors=$(validate "$log")
+  [ "$errors" = 0 ] || fail "sarif-multitool validate: $errors errors in $(basename "$log")"
+  echo "sarif-multitool validate $(basename "$log"): no errors"
+done
+if [ "$canary" = 0 ]; then
+  echo "note: sarif-multitool found nothing in a log with a schema error: its rules do not run on this platform, so the schema check below is the one that counts"
+fi
+schema=$(find "$NPM/node_modules/@microsoft" -name 'sarif-2.1.0.json' | head -n 1)
+[ -n "$schema" ] || fail "the SARIF schema is not in the multitool package"
+"$VENV/bin/check-jsonschema" --schemafile "$schema" "${logs[@]}"
+if "$VENV/bin/check-jsonschema" --schemafile "$schema" "$TMP/canary.sarif" >/dev/null 2>&1; then
+  fail "check-jsonschema accepted a log with a schema error"
+fi
+
+say "pre-commit: try-repo in a throw-away repository"
+REPO=$TMP/repo
+mkdir -p "$REPO/infra" "$REPO/k8s"
+cat > "$REPO/infra/cluster.yaml" <<'YAML'
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: prod
+  region: eu-west-1
+iam:
+  fargatePodExecutionRoleARN: arn:aws:iam::123456789012:role/fargate-pods
+fargateProfiles:
+  - name: web
+    selectors:
+      - namespace: web
+YAML
+# A pod with nothing to report: an ECR image, requests equal to limits at a Fargate size.
+cat > "$REPO/k8s/web.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: web
+spec:
+  containers:
+    - name: web
+      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.0
+      resources:
+        requests: {cpu: 250m, memory: 256Mi}
+        limits: {cpu: 250m, memory: 256Mi}
+YAML
+(
+  cd "$REPO"
+  git init --quiet
+  git config user.email integration@example.invalid
+  git config user.name integration
+  git add -A
+  git commit --quiet -m "cluster and pod"
+)
+# The pod file alone is placed: the hook finds the cluster elsewhere in the repository.
+profile=$(cd "$REPO" && "$BIN" predict --format json --find-clusters k8s/web.yaml |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["workloads"][0]["placements"][0]["profile"])')
+[ "$profile" = web ] || fail "k8s/web.yaml alone was not placed on profile web (got $profile)"
+echo "k8s/web.yaml alone lands on profile web"
+
+export PRE_COMMIT_HOME=$TOOLS/pre-commit-home
+# Reused by cargo across runs: pre-commit builds the hook with `cargo install`.
+export CARGO_TARGET_DIR=$TOOLS/pre-commit-target
+try_repo() {
+  (cd "$REPO" && "$VENV/bin/pre-commit" try-repo "$ROOT" fargate-lint --verbose --files "$@")
+}
+try_repo k8s/web.yaml > "$TMP/clean.log" 2>&1 || { cat "$TMP/clean.log"; fail "the hook failed on a clean file"; }
+echo "clean file: the hook passes"
+
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\n  labels: {app: bad\nspec:\n  containers: []\n' > "$REPO/k8s/bad.yaml"
+if try_repo k8s/bad.yaml > "$TMP/bad.log" 2>&1; then
+  cat "$TMP/bad.log"
+  fail "the hook passed on a broken file"
+fi
+grep -q FL001 "$TMP/bad.log" || { cat "$TMP/bad.log"; fail "the hook failed without FL001"; }
+echo "broken file: the hook fails with FL001"
+
+say "integration: all passed"
