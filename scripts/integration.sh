@@ -2,8 +2,8 @@
 # Checks the ways fargate-lint plugs into other tools with those real tools, not by reading:
 #   - action.yml against GitHub's schema for actions (check-jsonschema) and zizmor's audits;
 #   - our SARIF with Microsoft's SARIF multitool and against the SARIF 2.1.0 schema;
-#   - the pre-commit hook through `pre-commit try-repo` in a throw-away git repository, once
-#     on a clean file (passes) and once on a broken one (fails with FL001).
+#   - the pre-commit hook as committed (HEAD) through `pre-commit try-repo` in a throw-away git
+#     repository, once on a clean file (passes) and once on a broken one (fails with FL001).
 #
 # The tools are installed from PyPI and npm into .tools/ (git-ignored) on the first run and
 # reused after. Exit codes: 0 all passed, 1 a check failed, 77 the tools could not be
@@ -149,8 +149,11 @@ echo "k8s/web.yaml alone lands on profile web"
 export PRE_COMMIT_HOME=$TOOLS/pre-commit-home
 # Reused by cargo across runs: pre-commit builds the hook with `cargo install`.
 export CARGO_TARGET_DIR=$TOOLS/pre-commit-target
+# The committed hook (HEAD): without `--ref`, try-repo would take uncommitted edits of
+# tracked files but not new untracked files, a mix that may not build.
+HEAD_REF=$(git -C "$ROOT" rev-parse HEAD)
 try_repo() {
-  (cd "$REPO" && "$VENV/bin/pre-commit" try-repo "$ROOT" fargate-lint --verbose --files "$@")
+  (cd "$REPO" && "$VENV/bin/pre-commit" try-repo "$ROOT" fargate-lint --ref "$HEAD_REF" --verbose --files "$@")
 }
 try_repo k8s/web.yaml > "$TMP/clean.log" 2>&1 || { cat "$TMP/clean.log"; fail "the hook failed on a clean file"; }
 echo "clean file: the hook passes"

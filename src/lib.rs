@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod discover;
 pub mod emit;
+pub mod image;
 pub mod model;
 pub mod placement;
 pub mod quantity;

@@ -331,6 +331,7 @@ mod tests {
         Workload {
             kind: WorkloadKind::Deployment,
             kind_name: "Deployment".to_string(),
+            kind_loc: None,
             name: "web".to_string(),
             namespace: namespace.to_string(),
             namespace_loc: None,

@@ -509,6 +509,7 @@ fn workload(
     Some(Workload {
         kind,
         kind_name: kind_name.to_string(),
+        kind_loc: r.text(node.get("kind")).map(|k| k.loc),
         name,
         namespace: namespace
             .as_ref()

@@ -218,6 +218,8 @@ pub struct Workload {
     pub kind: WorkloadKind,
     /// The object's `kind` as written (`Deployment`, `Rollout`, ...).
     pub kind_name: String,
+    /// The `kind` value, for findings about the kind itself (a DaemonSet).
+    pub kind_loc: Option<Loc>,
     pub name: String,
     pub namespace: String,
     /// `metadata.namespace` when the object sets it.

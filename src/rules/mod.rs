@@ -16,6 +16,17 @@ mod fl108_duplicate_profile_name;
 mod fl109_public_subnet;
 mod fl110_profile_without_selectors;
 mod fl111_unused_selector;
+mod fl201_non_ecr_image;
+mod fl202_daemonset_on_fargate;
+mod fl203_privileged_container;
+mod fl204_privilege_escalation;
+mod fl205_added_capabilities;
+mod fl206_host_network_or_port;
+mod fl207_unsupported_volume;
+mod fl208_accelerator_request;
+mod fl209_unsupported_arch_or_os;
+mod fl210_exceeds_fargate_max_size;
+mod fl219_load_balancer_instance_target;
 
 pub mod limits;
 pub mod prelude;
@@ -51,6 +62,17 @@ pub static RULES: &[&Rule] = &[
     &fl109_public_subnet::RULE,
     &fl110_profile_without_selectors::RULE,
     &fl111_unused_selector::RULE,
+    &fl201_non_ecr_image::RULE,
+    &fl202_daemonset_on_fargate::RULE,
+    &fl203_privileged_container::RULE,
+    &fl204_privilege_escalation::RULE,
+    &fl205_added_capabilities::RULE,
+    &fl206_host_network_or_port::RULE,
+    &fl207_unsupported_volume::RULE,
+    &fl208_accelerator_request::RULE,
+    &fl209_unsupported_arch_or_os::RULE,
+    &fl210_exceeds_fargate_max_size::RULE,
+    &fl219_load_balancer_instance_target::RULE,
 ];
 
 /// The rule catalogue as a Markdown table (code, name, severity, summary), for the README;

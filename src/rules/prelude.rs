@@ -192,7 +192,20 @@ impl Context<'_> {
         loc: Loc,
         message: impl Into<String>,
     ) -> Finding {
-        let mut f = self.finding(rule, loc, message).object(object_of(w));
+        self.object_landing_finding(rule, object_of(w), landing, loc, message)
+    }
+
+    /// Like [`Context::landing_finding`] for a finding on another object (a Service that
+    /// sends traffic to the workload, say).
+    pub fn object_landing_finding(
+        &self,
+        rule: &Rule,
+        object: ObjectRef,
+        landing: &Landing<'_>,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = self.finding(rule, loc, message).object(object);
         if !landing.cluster.name.is_empty() {
             f = f.cluster(landing.cluster.name.clone());
         }
@@ -237,5 +250,19 @@ pub fn object_of(w: &Workload) -> ObjectRef {
         kind: w.kind_name.clone(),
         namespace: w.namespace.clone(),
         name: w.name.clone(),
+    }
+}
+
+/// How a workload is named in messages: "Deployment `web`".
+pub fn workload_label(w: &Workload) -> String {
+    format!("{} `{}`", w.kind_name, w.name)
+}
+
+/// How a container is named in messages: "container `app`" (or its position when it has
+/// no name).
+pub fn container_label(w: &Workload, index: usize) -> String {
+    match w.pod.containers.get(index).and_then(|c| c.name.as_ref()) {
+        Some(name) => format!("container `{}`", name.value),
+        None => format!("container {}", index + 1),
     }
 }

@@ -1,0 +1,45 @@
+//! FL201 non-ecr-image: a Fargate pod's image comes from a registry other than ECR, ECR
+//! Public or an allowed one.
+
+use super::prelude::*;
+use crate::image::{DEFAULT_ALLOWED_REGISTRIES, Registry, is_allowed, registry};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL201",
+    name: "non-ecr-image",
+    severity: Severity::Warning,
+    summary: "a Fargate pod pulls an image from a registry other than ECR, ECR Public or `allowed-registries`",
+    doc: include_str!("../../rules/FL201-non-ecr-image.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (_, w, landing) in cx.fargate_workloads() {
+        for (i, c) in w.pod.containers.iter().enumerate() {
+            let Some(image) = &c.image else { continue };
+            let from = match registry(&image.value) {
+                r if is_allowed(&r, DEFAULT_ALLOWED_REGISTRIES) => continue,
+                Registry::DockerHub => "Docker Hub".to_string(),
+                Registry::Other(host) => format!("`{host}`"),
+                // `is_allowed` takes ECR and placeholders; nothing else is left.
+                _ => continue,
+            };
+            out.push(
+                cx.landing_finding(
+                    rule,
+                    w,
+                    &landing,
+                    image.loc,
+                    format!(
+                        "image `{}` of {} comes from {from}, not ECR; {} {}, where it is pulled through a NAT gateway, needs `imagePullSecrets` if private, and cannot be pulled at all without internet access",
+                        image.value,
+                        container_label(w, i),
+                        workload_label(w),
+                        landing.phrase()
+                    ),
+                )
+                .help("copy the image to ECR (or use ECR Public, or an ECR pull-through cache) so that pods pull it through VPC endpoints; or allow the registry in the configuration"),
+            );
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! FL210 exceeds-fargate-max-size: a Fargate pod needs more than 16 vCPU or 120 GB, or more
+//! than 175 GiB of ephemeral storage.
+
+use super::prelude::*;
+use crate::model::{Container, Resources};
+use crate::sizing::ephemeral_exceeds_max;
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL210",
+    name: "exceeds-fargate-max-size",
+    severity: Severity::Error,
+    summary: "a Fargate pod needs more than 16 vCPU or 120 GB, or more than 175 GiB of ephemeral storage",
+    doc: include_str!("../../rules/FL210-exceeds-fargate-max-size.md"),
+    check,
+};
+
+/// Where to point for a resource: the request of the container that asks for the most of
+/// it (its limit when it has no request), in text order among equals.
+fn largest<'a>(
+    containers: &'a [Container],
+    field: fn(&Resources) -> Option<&Text>,
+    parse: fn(&str) -> Option<u64>,
+) -> Option<&'a Text> {
+    containers
+        .iter()
+        .filter_map(|c| field(&c.requests).or_else(|| field(&c.limits)))
+        .filter_map(|t| parse(&t.value).map(|v| (v, t)))
+        .fold(None, |best: Option<(u64, &Text)>, (v, t)| match best {
+            Some((b, _)) if b >= v => best,
+            _ => Some((v, t)),
+        })
+        .map(|(_, t)| t)
+}
+
+fn gib(bytes: u64) -> String {
+    let g = bytes as f64 / (1u64 << 30) as f64;
+    format!("{g:.1} GiB")
+}
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (i, w, landing) in cx.fargate_workloads() {
+        let Some(size) = cx.sizes.get(i) else {
+            continue;
+        };
+        let need = &size.need;
+        let containers = &w.pod.containers;
+        let fallback = w.pod.metadata_loc.unwrap_or(w.loc);
+        if size.size.is_none() {
+            let cpu = largest(
+                containers,
+                |r| r.cpu.as_ref(),
+                crate::quantity::parse_cpu_millis,
+            );
+            let mem = largest(
+                containers,
+                |r| r.memory.as_ref(),
+                crate::quantity::parse_bytes,
+            );
+            // Point at the resource that is over the top: CPU when it alone is too much.
+            let at = if need.millicpu > 16_000 {
+                cpu.or(mem)
+            } else {
+                mem.or(cpu)
+            };
+            out.push(
+                cx.landing_finding(
+                    rule,
+                    w,
+                    &landing,
+                    at.map_or(fallback, |t| t.loc),
+                    format!(
+                        "the pods of {} need {} vCPU and {} of memory (256 MiB added by Fargate), more than the largest Fargate size, 16 vCPU and 120 GB; it {}, and the pod is refused (`POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE`)",
+                        workload_label(w),
+                        need.millicpu as f64 / 1000.0,
+                        gib(need.memory_bytes.saturating_add(256 << 20)),
+                        landing.phrase()
+                    ),
+                )
+                .help("lower the requests (and limits) to fit 16 vCPU and 120 GB, split the workload, or run it on EC2 nodes"),
+            );
+        }
+        if ephemeral_exceeds_max(need.ephemeral_bytes) {
+            let at = largest(
+                containers,
+                |r| r.ephemeral_storage.as_ref(),
+                crate::quantity::parse_bytes,
+            );
+            out.push(
+                cx.landing_finding(
+                    rule,
+                    w,
+                    &landing,
+                    at.map_or(fallback, |t| t.loc),
+                    format!(
+                        "the pods of {} ask for {} of ephemeral storage, more than the 175 GiB Fargate gives a pod; it {}",
+                        workload_label(w),
+                        gib(need.ephemeral_bytes),
+                        landing.phrase()
+                    ),
+                )
+                .help("ask for 175 GiB or less, and keep large data on EFS or S3"),
+            );
+        }
+    }
+}
