@@ -759,9 +759,17 @@ fn ingress(r: Reader, node: NodeRef<'_>) -> Ingress {
 }
 
 fn claim(r: Reader, node: NodeRef<'_>) -> PersistentVolumeClaim {
+    let meta = object_meta(r, node);
+    // Before `storageClassName` existed, the class was this annotation; Kubernetes still
+    // honours it when the field is absent.
+    let beta = meta
+        .annotations
+        .iter()
+        .find(|a| a.key.value == "volume.beta.kubernetes.io/storage-class")
+        .map(|a| a.value.clone());
     PersistentVolumeClaim {
-        meta: object_meta(r, node),
-        storage_class: r.text(node.path(&["spec", "storageClassName"])),
+        storage_class: r.text(node.path(&["spec", "storageClassName"])).or(beta),
+        meta,
     }
 }
 

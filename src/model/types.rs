@@ -270,8 +270,9 @@ pub struct Ingress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersistentVolumeClaim {
     pub meta: ObjectMeta,
-    /// `spec.storageClassName`: `None` when absent (the cluster's default class); an empty
-    /// value means no class at all (static binding).
+    /// `spec.storageClassName` (else the old `volume.beta.kubernetes.io/storage-class`
+    /// annotation): `None` when absent (the cluster's default class); an empty value means
+    /// no class at all (static binding).
     pub storage_class: Option<Text>,
 }
 

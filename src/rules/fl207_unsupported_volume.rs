@@ -96,10 +96,28 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 VolumeKind::PersistentVolumeClaim {
                     claim_name: Some(claim_name),
                 } => {
-                    // Only a claim of the scan says what it is bound to.
-                    let claim = cx.model.claims.iter().find(|c| {
-                        c.meta.namespace == w.namespace && c.meta.name == claim_name.value
-                    });
+                    // Only a claim of the scan says what it is bound to. Examples in
+                    // several folders may reuse a name: prefer the claim in the same file,
+                    // then in the same folder.
+                    let folder = |loc: Loc| {
+                        cx.files
+                            .get(loc.file.0 as usize)
+                            .and_then(|f| f.path.rsplit_once('/'))
+                            .map_or("", |(dir, _)| dir)
+                    };
+                    let claim = cx
+                        .model
+                        .claims
+                        .iter()
+                        .filter(|c| {
+                            c.meta.namespace == w.namespace && c.meta.name == claim_name.value
+                        })
+                        .min_by_key(|c| {
+                            (
+                                c.meta.loc.file != claim_name.loc.file,
+                                folder(c.meta.loc) != folder(claim_name.loc),
+                            )
+                        });
                     if let Some(why) = claim.and_then(|c| ebs_class(cx, c).map(|why| (c, why))) {
                         let (c, why) = why;
                         push(

@@ -16,11 +16,11 @@ pub(crate) static RULE: Rule = Rule {
 
 /// Where to point for a resource: the request of the container that asks for the most of
 /// it (its limit when it has no request), in text order among equals.
-fn largest<'a>(
-    containers: &'a [Container],
+fn largest(
+    containers: &[Container],
     field: fn(&Resources) -> Option<&Text>,
     parse: fn(&str) -> Option<u64>,
-) -> Option<&'a Text> {
+) -> Option<&Text> {
     containers
         .iter()
         .filter_map(|c| field(&c.requests).or_else(|| field(&c.limits)))
