@@ -291,3 +291,225 @@ spec: {containers: [{name: c, image: x}]}
     let m = model(&[("p.yaml", text)]);
     assert_eq!(m.workloads[0].pod.labels[0].value.value, "web");
 }
+
+#[test]
+fn pod_security_ports_volumes_and_node_requirements_keep_their_spans() {
+    let text = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      hostIPC: false
+      serviceAccountName: web
+      nodeSelector:
+        kubernetes.io/arch: arm64
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions:
+                  - key: kubernetes.io/os
+                    operator: In
+                    values: [windows]
+                  - key: topology.kubernetes.io/zone
+                    operator: In
+                    values: [a]
+      containers:
+        - name: web
+          image: nginx
+          securityContext:
+            privileged: true
+            allowPrivilegeEscalation: false
+            capabilities:
+              add: [NET_ADMIN]
+          ports:
+            - containerPort: 80
+              hostPort: 8080
+      volumes:
+        - name: logs
+          hostPath: { path: /var/log }
+        - name: data
+          persistentVolumeClaim:
+            claimName: data
+        - name: tmp
+          emptyDir: {}
+";
+    let m = model(&[("w.yaml", text)]);
+    let pod = &m.workloads[0].pod;
+    // Only `true` settings are kept.
+    let host: Vec<&str> = pod
+        .host_namespaces
+        .iter()
+        .map(|l| l.key.value.as_str())
+        .collect();
+    assert_eq!(host, ["hostNetwork"]);
+    assert_eq!(pod.host_namespaces[0].key.loc.span.start.line, 8);
+    assert_eq!(
+        pod.service_account_name.as_ref().map(|t| t.value.as_str()),
+        Some("web")
+    );
+    assert_eq!(pod.node_selector[0].value.value, "arm64");
+    // Only the arch / os requirements are kept.
+    assert_eq!(pod.required_node_terms.len(), 1);
+    assert_eq!(pod.required_node_terms[0].len(), 1);
+    assert_eq!(pod.required_node_terms[0][0].values[0].value, "windows");
+    let c = &pod.containers[0];
+    assert_eq!(
+        c.security
+            .privileged
+            .as_ref()
+            .map(|l| l.key.loc.span.start.line),
+        Some(28)
+    );
+    assert!(c.security.allow_privilege_escalation.is_none());
+    assert_eq!(c.security.capabilities_add[0].value, "NET_ADMIN");
+    let port = &c.ports[0];
+    assert_eq!(
+        port.host_port.as_ref().map(|l| l.value.value.as_str()),
+        Some("8080")
+    );
+    assert!(port.host_ip.is_none());
+    use fargate_lint::model::VolumeKind;
+    assert_eq!(pod.volumes[0].kind, VolumeKind::HostPath);
+    assert_eq!(pod.volumes[0].key.span.start.line, 37);
+    assert!(matches!(
+        &pod.volumes[1].kind,
+        VolumeKind::PersistentVolumeClaim { claim_name: Some(n) } if n.value == "data"
+    ));
+    assert_eq!(pod.volumes[2].kind, VolumeKind::Other("emptyDir".into()));
+}
+
+#[test]
+fn services_ingresses_claims_and_classes_take_namespaces_like_workloads() {
+    let objects = "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+spec:
+  type: LoadBalancer
+  selector:
+    app: web
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: edge
+  annotations:
+    kubernetes.io/ingress.class: alb
+spec:
+  defaultBackend:
+    service:
+      name: fallback
+  rules:
+    - http:
+        paths:
+          - backend:
+              service:
+                name: web
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: old
+  annotations:
+    volume.beta.kubernetes.io/storage-class: fast
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: efs
+  annotations:
+    storageclass.kubernetes.io/is-default-class: \"true\"
+provisioner: efs.csi.aws.com
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  template:
+    spec:
+      containers: [{name: db, image: db}]
+  volumeClaimTemplates:
+    - metadata:
+        name: pgdata
+      spec:
+        storageClassName: gp3
+";
+    let m = model(&[
+        (
+            "app/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\n",
+        ),
+        ("app/objects.yaml", objects),
+    ]);
+    let s = &m.services[0];
+    assert_eq!(
+        (s.meta.namespace.as_str(), s.meta.name.as_str()),
+        ("shop", "web")
+    );
+    assert_eq!(
+        s.service_type.as_ref().map(|t| t.value.as_str()),
+        Some("LoadBalancer")
+    );
+    assert_eq!(
+        s.service_type.as_ref().map(|t| t.loc.span.start.line),
+        Some(8)
+    );
+    assert_eq!(s.selector[0].value.value, "web");
+    assert_eq!(s.meta.annotations.len(), 1);
+    let i = &m.ingresses[0];
+    // A namespace written on the object wins over the kustomization's.
+    assert_eq!(i.meta.namespace, "edge");
+    let backends: Vec<&str> = i.backends.iter().map(|b| b.value.as_str()).collect();
+    assert_eq!(backends, ["fallback", "web"]);
+    assert!(i.class_name.is_none());
+    let claims: Vec<(&str, &str, Option<&str>)> = m
+        .claims
+        .iter()
+        .map(|c| {
+            (
+                c.meta.namespace.as_str(),
+                c.meta.name.as_str(),
+                c.storage_class.as_ref().map(|t| t.value.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        claims,
+        [("shop", "data", None), ("shop", "old", Some("fast"))]
+    );
+    let sc = &m.storage_classes[0];
+    assert!(sc.is_default);
+    assert_eq!(
+        sc.provisioner.as_ref().map(|p| p.value.as_str()),
+        Some("efs.csi.aws.com")
+    );
+    let db = m
+        .workloads
+        .iter()
+        .find(|w| w.kind == WorkloadKind::StatefulSet)
+        .expect("the StatefulSet");
+    let t = &db.pod.claim_templates[0];
+    assert_eq!(
+        (t.meta.namespace.as_str(), t.meta.name.as_str()),
+        ("shop", "pgdata")
+    );
+    assert_eq!(
+        t.storage_class.as_ref().map(|s| s.value.as_str()),
+        Some("gp3")
+    );
+}
