@@ -150,6 +150,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         input_problems: &analysis.input_problems,
         limits: rules::limits::Limits::default(),
         sizes: &analysis.sizes,
+        pricing: analysis.pricing,
     };
     let findings: Vec<Finding> = rules::run(&cx)
         .into_iter()

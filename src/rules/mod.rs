@@ -26,7 +26,17 @@ mod fl207_unsupported_volume;
 mod fl208_accelerator_request;
 mod fl209_unsupported_arch_or_os;
 mod fl210_exceeds_fargate_max_size;
+mod fl211_missing_resource_requests;
+mod fl212_requests_not_equal_limits;
+mod fl213_wasted_capacity;
+mod fl214_kube2iam_annotation;
+mod fl215_pending_pod;
+mod fl216_pinned_profile_mismatch;
+mod fl217_compute_type_ec2_annotation;
+mod fl218_custom_scheduler;
 mod fl219_load_balancer_instance_target;
+mod fl220_ambiguous_profile_match;
+mod fl221_capacity_provisioned_annotation;
 
 pub mod limits;
 pub mod prelude;
@@ -72,7 +82,17 @@ pub static RULES: &[&Rule] = &[
     &fl208_accelerator_request::RULE,
     &fl209_unsupported_arch_or_os::RULE,
     &fl210_exceeds_fargate_max_size::RULE,
+    &fl211_missing_resource_requests::RULE,
+    &fl212_requests_not_equal_limits::RULE,
+    &fl213_wasted_capacity::RULE,
+    &fl214_kube2iam_annotation::RULE,
+    &fl215_pending_pod::RULE,
+    &fl216_pinned_profile_mismatch::RULE,
+    &fl217_compute_type_ec2_annotation::RULE,
+    &fl218_custom_scheduler::RULE,
     &fl219_load_balancer_instance_target::RULE,
+    &fl220_ambiguous_profile_match::RULE,
+    &fl221_capacity_provisioned_annotation::RULE,
 ];
 
 /// The rule catalogue as a Markdown table (code, name, severity, summary), for the README;

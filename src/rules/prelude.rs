@@ -29,6 +29,8 @@ pub struct Context<'a> {
     pub limits: Limits,
     /// `sizes[w]`: the Fargate size of the pods of workload `w`.
     pub sizes: &'a [crate::analysis::WorkloadSize],
+    /// Fargate prices, for the rules that say what a change would save (FL213).
+    pub pricing: crate::sizing::Pricing,
 }
 
 /// Where a workload lands on Fargate, for the rules about Fargate pods: the first cluster
@@ -250,6 +252,117 @@ pub fn object_of(w: &Workload) -> ObjectRef {
         kind: w.kind_name.clone(),
         namespace: w.namespace.clone(),
         name: w.name.clone(),
+    }
+}
+
+/// How a cluster is named in messages: "cluster `prod`", or "a cluster without a name".
+pub fn cluster_label(cluster: &Cluster) -> String {
+    if cluster.name.is_empty() {
+        "a cluster without a name".to_string()
+    } else {
+        format!("cluster `{}`", cluster.name)
+    }
+}
+
+/// The placement rules (FL215–FL218, FL220): they are about where a pod goes in one cluster,
+/// which differs from cluster to cluster, so they report per cluster.
+impl Context<'_> {
+    /// Every cluster with the placement of workload `w` in it, in model order.
+    pub fn placements_of(&self, w: usize) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
+        self.model
+            .clusters
+            .iter()
+            .zip(self.placements.get(w).into_iter().flatten())
+    }
+
+    /// A finding about workload `w` placed in `cluster`: the cluster, the profile that takes
+    /// it (if any) and the object filled in.
+    pub fn placement_finding(
+        &self,
+        rule: &Rule,
+        w: &Workload,
+        cluster: &Cluster,
+        placement: &Placement,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = self.finding(rule, loc, message).object(object_of(w));
+        if !cluster.name.is_empty() {
+            f = f.cluster(cluster.name.clone());
+        }
+        if let Some(profile) = placement.profile.as_ref().filter(|p| !p.is_empty()) {
+            f = f.profile(profile.clone());
+        }
+        f
+    }
+}
+
+/// Where to point at a workload as a whole for the profiles that match it: its namespace
+/// value, else the pod template's metadata (its labels), else the object. Profiles match
+/// on exactly these two.
+pub fn match_anchor(w: &Workload) -> Loc {
+    w.namespace_loc.or(w.pod.metadata_loc).unwrap_or(w.loc)
+}
+
+/// What happens to a pod kept off Fargate in `placement`: "run on EC2 nodes" or
+/// "stay Pending" (the subject is the pods).
+pub fn off_fargate_outcome(placement: &Placement) -> &'static str {
+    match placement.compute {
+        Compute::Pending => "stay Pending",
+        _ => "run on EC2 nodes",
+    }
+}
+
+/// Where to point at a container as a whole: its name, else its `requests` or `limits`
+/// key, else the entry.
+pub fn container_anchor(container: &crate::model::Container) -> Loc {
+    container
+        .name
+        .as_ref()
+        .map(|n| n.loc)
+        .or(container.requests.key)
+        .or(container.limits.key)
+        .unwrap_or(container.loc)
+}
+
+/// The CPU or memory of a container's resources, for the rules that read both alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PodResource {
+    Cpu,
+    Memory,
+}
+
+impl PodResource {
+    pub const BOTH: [PodResource; 2] = [PodResource::Cpu, PodResource::Memory];
+
+    /// "CPU" or "memory", for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PodResource::Cpu => "CPU",
+            PodResource::Memory => "memory",
+        }
+    }
+
+    /// The value written for this resource in `requests` or `limits`.
+    pub fn of(self, resources: &crate::model::Resources) -> Option<&Text> {
+        match self {
+            PodResource::Cpu => resources.cpu.as_ref(),
+            PodResource::Memory => resources.memory.as_ref(),
+        }
+    }
+
+    /// The amount a quantity stands for: millicpu or bytes; `None` when it does not parse.
+    pub fn amount(self, quantity: &str) -> Option<u64> {
+        match self {
+            PodResource::Cpu => crate::quantity::parse_cpu_millis(quantity),
+            PodResource::Memory => crate::quantity::parse_bytes(quantity),
+        }
+    }
+
+    /// What sizing takes as the container's request: the request, else the limit.
+    pub fn request_of(self, container: &crate::model::Container) -> Option<&Text> {
+        self.of(&container.requests)
+            .or_else(|| self.of(&container.limits))
     }
 }
 

@@ -1,0 +1,63 @@
+//! FL215 pending-pod: pods that no node will ever take: no profile matches and the cluster
+//! has no EC2 capacity, or `schedulerName: fargate-scheduler` without a matching profile.
+
+use super::prelude::*;
+use crate::placement::PlacementReason;
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL215",
+    name: "pending-pod",
+    severity: Severity::Error,
+    summary: "pods that stay Pending: no profile takes them and the cluster has no EC2 capacity, or `schedulerName: fargate-scheduler` with no matching profile",
+    doc: include_str!("../../rules/FL215-pending-pod.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (i, w) in cx.model.workloads.iter().enumerate() {
+        for (cluster, placement) in cx.placements_of(i) {
+            if placement.compute != Compute::Pending {
+                continue;
+            }
+            let (loc, why) = match &placement.reason {
+                // A DaemonSet without nodes makes no pods at all (FL202 covers it on
+                // Fargate); a pinned profile that fails is FL216's, which says Pending.
+                PlacementReason::DaemonSet | PlacementReason::PinnedMismatch { .. } => continue,
+                PlacementReason::FargateSchedulerNoMatch => (
+                    w.pod.scheduler_name.as_ref().map_or(match_anchor(w), |s| s.loc),
+                    "it asks for `schedulerName: fargate-scheduler`, which only schedules pods a Fargate profile takes, and no profile selects it".to_string(),
+                ),
+                PlacementReason::ComputeTypeEc2 => (
+                    match_anchor(w),
+                    "`eks.amazonaws.com/compute-type: ec2` keeps it off Fargate and the cluster has no EC2 capacity".to_string(),
+                ),
+                PlacementReason::CustomScheduler(name) => (
+                    w.pod.scheduler_name.as_ref().map_or(match_anchor(w), |s| s.loc),
+                    format!("scheduler `{name}` owns it, and the cluster has no EC2 nodes for it to use"),
+                ),
+                _ => (
+                    match_anchor(w),
+                    format!(
+                        "no Fargate profile selects namespace `{}` with its labels, and the cluster has no EC2 capacity (node groups, Karpenter, Auto Mode)",
+                        w.namespace
+                    ),
+                ),
+            };
+            out.push(
+                cx.placement_finding(
+                    rule,
+                    w,
+                    cluster,
+                    placement,
+                    loc,
+                    format!(
+                        "the pods of {} stay Pending in {}: {why}",
+                        workload_label(w),
+                        cluster_label(cluster)
+                    ),
+                )
+                .help("add a Fargate profile selector for the namespace (and labels) of these pods, or give the cluster EC2 capacity"),
+            );
+        }
+    }
+}

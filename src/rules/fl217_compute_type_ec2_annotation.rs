@@ -1,0 +1,53 @@
+//! FL217 compute-type-ec2-annotation: `eks.amazonaws.com/compute-type: ec2` keeps a pod off
+//! Fargate although a profile matches it (the old CoreDNS template carried it).
+
+use super::prelude::*;
+use crate::placement::{COMPUTE_TYPE_ANNOTATION, PlacementReason};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL217",
+    name: "compute-type-ec2-annotation",
+    severity: Severity::Warning,
+    summary: "a matching profile is overridden by `eks.amazonaws.com/compute-type: ec2`",
+    doc: include_str!("../../rules/FL217-compute-type-ec2-annotation.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (i, w) in cx.model.workloads.iter().enumerate() {
+        // The annotation the placement read: the first with the key.
+        let Some(annotation) = w
+            .pod
+            .annotations
+            .iter()
+            .find(|a| a.key.value == COMPUTE_TYPE_ANNOTATION)
+        else {
+            continue;
+        };
+        for (cluster, placement) in cx.placements_of(i) {
+            if placement.reason != PlacementReason::ComputeTypeEc2 {
+                continue;
+            }
+            let profile = placement
+                .matching_profiles
+                .first()
+                .map_or(String::new(), |p| format!(" `{p}`"));
+            out.push(
+                cx.placement_finding(
+                    rule,
+                    w,
+                    cluster,
+                    placement,
+                    annotation.key.loc,
+                    format!(
+                        "`{COMPUTE_TYPE_ANNOTATION}: ec2` keeps {} off Fargate profile{profile} of {}, which selects it: the pods {}",
+                        workload_label(w),
+                        cluster_label(cluster),
+                        off_fargate_outcome(placement)
+                    ),
+                )
+                .help("remove the annotation to run the pods on Fargate, or narrow the profile's selectors if they are meant for EC2"),
+            );
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! FL218 custom-scheduler: a pod owned by a scheduler other than the default or Fargate
+//! one; the Fargate webhook leaves it alone, so it is predicted off Fargate.
+
+use super::prelude::*;
+use crate::placement::PlacementReason;
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL218",
+    name: "custom-scheduler",
+    severity: Severity::Note,
+    summary: "a pod with a custom `schedulerName`, which Fargate leaves to that scheduler",
+    doc: include_str!("../../rules/FL218-custom-scheduler.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (i, w) in cx.model.workloads.iter().enumerate() {
+        let Some(scheduler) = &w.pod.scheduler_name else {
+            continue;
+        };
+        for (cluster, placement) in cx.placements_of(i) {
+            let PlacementReason::CustomScheduler(name) = &placement.reason else {
+                continue;
+            };
+            let profiles = match placement.matching_profiles.as_slice() {
+                [] => String::new(),
+                names => format!(
+                    " although Fargate profile{} {} select{} it",
+                    if names.len() == 1 { "" } else { "s" },
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if names.len() == 1 { "s" } else { "" }
+                ),
+            };
+            out.push(
+                cx.placement_finding(
+                    rule,
+                    w,
+                    cluster,
+                    placement,
+                    scheduler.loc,
+                    format!(
+                        "scheduler `{name}` owns the pods of {}: in {} they do not go to Fargate{profiles}; fargate-lint predicts they {}",
+                        workload_label(w),
+                        cluster_label(cluster),
+                        off_fargate_outcome(placement)
+                    ),
+                )
+                .help("nothing to do if that scheduler is meant to place these pods; for Fargate, remove `schedulerName`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! FL220 ambiguous-profile-match: several profiles select a pod, and which one takes it
+//! hangs on the order of their names.
+
+use super::prelude::*;
+use crate::placement::{PROFILE_LABEL, PlacementReason};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "FL220",
+    name: "ambiguous-profile-match",
+    severity: Severity::Warning,
+    summary: "several profiles match a pod and the placement hangs on name order; pin with `eks.amazonaws.com/fargate-profile`",
+    doc: include_str!("../../rules/FL220-ambiguous-profile-match.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for (i, w) in cx.model.workloads.iter().enumerate() {
+        for (cluster, placement) in cx.placements_of(i) {
+            if placement.reason != PlacementReason::NameOrder {
+                continue;
+            }
+            let Some(taken) = &placement.profile else {
+                continue;
+            };
+            let names = placement
+                .matching_profiles
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let loc = match_anchor(w);
+            let mut finding = cx
+                .placement_finding(
+                    rule,
+                    w,
+                    cluster,
+                    placement,
+                    loc,
+                    format!(
+                        "Fargate profiles {names} of {} all select {}: it lands on `{taken}` only because that name sorts first",
+                        cluster_label(cluster),
+                        workload_label(w)
+                    ),
+                )
+                .help(format!("pin the pods with the label `{PROFILE_LABEL}: NAME` on the pod template, or narrow the selectors so that one profile matches"));
+            // Point at the other profiles too (shown when they are in the same file).
+            for profile in cluster
+                .profiles
+                .iter()
+                .filter(|p| placement.matching_profiles.contains(&p.name.value))
+                .filter(|p| p.name.value != *taken)
+            {
+                finding = finding.label(
+                    profile.name.loc,
+                    format!("`{}` selects it too", profile.name.value),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}
