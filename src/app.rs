@@ -140,9 +140,9 @@ fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
     findings.iter().any(|f| f.severity >= threshold)
 }
 
-fn check(args: &CheckArgs) -> Result<i32, String> {
-    let on = selected_rules(args)?;
-    let analysis = run_analysis(&args.run)?;
+/// Every rule on the analysis: the findings `check` reports before `--select`/`--ignore`
+/// (and `predict` counts per workload).
+fn run_rules(analysis: &Analysis) -> Vec<Finding> {
     let cx = Context {
         files: &analysis.files,
         model: &analysis.model,
@@ -152,9 +152,8 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         sizes: &analysis.sizes,
         pricing: analysis.pricing,
     };
-    let findings: Vec<Finding> = rules::run(&cx)
+    rules::run(&cx)
         .into_iter()
-        .filter(|f| on.contains(&f.code))
         // Files found by `--find-clusters` lend their clusters; the user did not ask about them.
         .filter(|f| {
             analysis
@@ -162,6 +161,15 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
                 .binary_search(&f.loc.file)
                 .is_err()
         })
+        .collect()
+}
+
+fn check(args: &CheckArgs) -> Result<i32, String> {
+    let on = selected_rules(args)?;
+    let analysis = run_analysis(&args.run)?;
+    let findings: Vec<Finding> = run_rules(&analysis)
+        .into_iter()
+        .filter(|f| on.contains(&f.code))
         .collect();
     let out = match args.format {
         CheckFormat::Human => {
@@ -187,10 +195,12 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
 
 fn predict(args: &PredictArgs) -> Result<i32, String> {
     let analysis = run_analysis(&args.run)?;
+    // What `check` would report about each workload, for the FINDINGS column.
+    let counts = emit::predict::findings_per_workload(&analysis, &run_rules(&analysis));
     let out = match args.format {
-        PredictFormat::Human => emit::predict::render_human(&analysis),
-        PredictFormat::Json => emit::predict::render_json(&analysis),
-        PredictFormat::Markdown => emit::predict::render_markdown(&analysis),
+        PredictFormat::Human => emit::predict::render_human(&analysis, &counts),
+        PredictFormat::Json => emit::predict::render_json(&analysis, &counts),
+        PredictFormat::Markdown => emit::predict::render_markdown(&analysis, &counts),
     };
     write_output(args.run.output.as_deref(), &out)?;
     // A file that could not be read or parsed leaves the prediction incomplete.

@@ -235,3 +235,32 @@ fn hostile_folder_is_reported_quickly_without_a_crash() {
     );
     assert!(!stderr(&o).contains("panicked"));
 }
+
+/// The summary counts placements (workload × cluster): two clusters, one without EC2
+/// capacity; `web` lands on Fargate in both, the DaemonSet on EC2 in one and nowhere in the
+/// other.
+#[test]
+fn summary_counts_placements_on_fargate_ec2_and_pending() {
+    let dir = "testdata/rules/FL215/ok";
+    let o = run(&["check", "--format", "json", "--fail-on", "never", dir]);
+    let report = json(&o);
+    let summary = &report["summary"];
+    assert_eq!(summary["clusters"], 2);
+    assert_eq!(summary["workloads"], 2);
+    assert_eq!(
+        (&summary["fargate"], &summary["ec2"], &summary["pending"]),
+        (&2.into(), &1.into(), &1.into()),
+        "{summary:#}"
+    );
+    let human = stdout(&run(&["check", "--fail-on", "never", dir]));
+    assert!(
+        human.contains("2 workloads (placements: 2 on Fargate, 1 on EC2, 1 pending): "),
+        "{human}"
+    );
+    // One cluster: each workload is placed once.
+    let human = stdout(&run(&["check", "testdata/example"]));
+    assert!(
+        human.contains("3 workloads (placed: 2 on Fargate, 1 on EC2, 0 pending): "),
+        "{human}"
+    );
+}

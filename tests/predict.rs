@@ -179,3 +179,34 @@ fn no_cluster_says_how_to_give_one() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("--cluster FILE"), "{}", stdout(&o));
 }
+
+/// `predict` counts, per workload, the findings `check` reports about it: the same numbers
+/// in JSON, in the FINDINGS column and in Markdown.
+#[test]
+fn findings_per_workload_match_check() {
+    let checked = json(&run(&["check", "--format", "json", "testdata/example"]));
+    let about = |name: &str| {
+        checked["findings"].as_array().map_or(0, |fs| {
+            fs.iter().filter(|f| f["object"]["name"] == name).count()
+        })
+    };
+    let report = json(&run(&["predict", "--format", "json", "testdata/example"]));
+    for name in ["nightly-report", "cache", "web"] {
+        assert_eq!(
+            placement(&report, name, "shop")["findings"],
+            about(name),
+            "{name}"
+        );
+    }
+    // The CronJob's 1 vCPU and 8 GiB round up to 2 vCPU 9 GB (FL213).
+    assert_eq!(placement(&report, "nightly-report", "shop")["findings"], 1);
+    let human = stdout(&run(&["predict", "testdata/example"]));
+    assert!(human.contains("FINDINGS"), "{human}");
+    let markdown = stdout(&run(&[
+        "predict",
+        "--format",
+        "markdown",
+        "testdata/example",
+    ]));
+    assert!(markdown.contains("| Findings |"), "{markdown}");
+}

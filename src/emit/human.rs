@@ -5,7 +5,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
 
-use super::{Counts, path_of, plural};
+use super::{Counts, PlacementCounts, path_of, plural};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
 use crate::source::Loc;
@@ -87,8 +87,26 @@ pub fn render_finding(analysis: &Analysis, f: &Finding, color: bool) -> String {
 pub fn summary(analysis: &Analysis, findings: &[Finding]) -> String {
     let s = analysis.stats;
     let c = Counts::of(findings);
+    // Where the workloads land, per placement (workload × cluster); nothing to say when no
+    // cluster was found.
+    let placed = if analysis.model.clusters.is_empty() {
+        String::new()
+    } else {
+        let p = PlacementCounts::of(analysis);
+        format!(
+            " ({}: {} on Fargate, {} on EC2, {} pending)",
+            if analysis.model.clusters.len() == 1 {
+                "placed"
+            } else {
+                "placements"
+            },
+            p.fargate,
+            p.ec2,
+            p.pending
+        )
+    };
     let mut line = format!(
-        "{} ({} skipped), {}, {}, {}: {}, {}, {}\n",
+        "{} ({} skipped), {}, {}, {}{placed}: {}, {}, {}\n",
         plural(s.files, "file"),
         s.skipped,
         plural(s.documents, "document"),

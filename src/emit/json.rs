@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Counts, path_of};
+use super::{Counts, PlacementCounts, path_of};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, ObjectRef};
 
@@ -27,6 +27,10 @@ struct Summary {
     error: usize,
     warning: usize,
     note: usize,
+    /// Placements (workload × cluster) on Fargate, on EC2, and pending.
+    fargate: usize,
+    ec2: usize,
+    pending: usize,
 }
 
 #[derive(Serialize)]
@@ -55,6 +59,7 @@ struct Report<'a> {
 
 pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
     let counts = Counts::of(findings);
+    let placed = PlacementCounts::of(analysis);
     let report = Report {
         tool: TOOL,
         summary: Summary {
@@ -66,6 +71,9 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
             error: counts.error,
             warning: counts.warning,
             note: counts.note,
+            fargate: placed.fargate,
+            ec2: placed.ec2,
+            pending: placed.pending,
         },
         findings: findings
             .iter()

@@ -32,6 +32,29 @@ impl Counts {
     }
 }
 
+/// Where the workloads land, counted per placement (workload × cluster): with two
+/// clusters a workload counts twice, once where it lands in each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlacementCounts {
+    pub fargate: usize,
+    pub ec2: usize,
+    pub pending: usize,
+}
+
+impl PlacementCounts {
+    pub fn of(analysis: &Analysis) -> PlacementCounts {
+        let mut c = PlacementCounts::default();
+        for p in analysis.placements.iter().flatten() {
+            match p.compute {
+                crate::placement::Compute::Fargate => c.fargate += 1,
+                crate::placement::Compute::Ec2 => c.ec2 += 1,
+                crate::placement::Compute::Pending => c.pending += 1,
+            }
+        }
+        c
+    }
+}
+
 /// The path of a finding's file as every output prints it.
 pub fn path_of<'a>(analysis: &'a Analysis, f: &Finding) -> &'a str {
     analysis

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::json::{TOOL, Tool};
 use super::{json_number, plural};
 use crate::analysis::Analysis;
+use crate::diagnostic::Finding;
 use crate::placement::{Compute, Placement, PlacementReason};
 use crate::sizing::monthly_cost;
 
@@ -58,9 +59,53 @@ struct Row {
     profile: Option<String>,
     size: Option<(f64, f64)>,
     cost: Option<f64>,
+    /// Findings of `check` about the workload (all rules, all clusters).
+    findings: usize,
 }
 
-fn rows(a: &Analysis) -> Vec<Row> {
+/// A workload as findings name it.
+fn object_key(w: &crate::model::Workload) -> (&str, &str, &str) {
+    (w.kind_name.as_str(), w.namespace.as_str(), w.name.as_str())
+}
+
+/// How many findings are about each workload: those naming its object (kind, namespace,
+/// name). A finding may point into another file (a Service, a claim) and still be about the
+/// workload; only when several workloads share the object's name (overlays of one app) does
+/// the file tell them apart.
+pub fn findings_per_workload(a: &Analysis, findings: &[Finding]) -> Vec<usize> {
+    // Maps keep this linear: a large scan has thousands of workloads and findings.
+    let mut workloads_named: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+    for w in &a.model.workloads {
+        *workloads_named.entry(object_key(w)).or_default() += 1;
+    }
+    let mut by_object: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+    let mut by_object_and_file: BTreeMap<((&str, &str, &str), crate::source::FileId), usize> =
+        BTreeMap::new();
+    for f in findings {
+        if let Some(o) = &f.object {
+            let k = (o.kind.as_str(), o.namespace.as_str(), o.name.as_str());
+            *by_object.entry(k).or_default() += 1;
+            *by_object_and_file.entry((k, f.loc.file)).or_default() += 1;
+        }
+    }
+    a.model
+        .workloads
+        .iter()
+        .map(|w| {
+            let k = object_key(w);
+            if workloads_named.get(&k).copied().unwrap_or(0) > 1 {
+                by_object_and_file
+                    .get(&(k, w.loc.file))
+                    .copied()
+                    .unwrap_or(0)
+            } else {
+                by_object.get(&k).copied().unwrap_or(0)
+            }
+        })
+        .collect()
+}
+
+fn rows(a: &Analysis, findings: &[usize]) -> Vec<Row> {
     let mut out = Vec::new();
     for (c, _) in a.model.clusters.iter().enumerate() {
         for (w, workload) in a.model.workloads.iter().enumerate() {
@@ -83,6 +128,7 @@ fn rows(a: &Analysis) -> Vec<Row> {
                 cost: sized
                     .filter(|_| on_fargate)
                     .map(|(z, eph)| monthly_cost(z, eph, workload.replicas, &a.pricing)),
+                findings: findings.get(w).copied().unwrap_or(0),
             });
         }
     }
@@ -152,8 +198,8 @@ fn totals_text(t: &Totals) -> String {
 const NO_CLUSTER: &str = "no cluster definition found (eksctl ClusterConfig or EKS API profile JSON): add one to the paths or pass --cluster FILE\n";
 
 /// Plain-text table, one per cluster, columns padded to the widest cell.
-pub fn render_human(a: &Analysis) -> String {
-    let rows = rows(a);
+pub fn render_human(a: &Analysis, findings: &[usize]) -> String {
+    let rows = rows(a, findings);
     let mut out = String::new();
     if a.model.clusters.is_empty() {
         out.push_str(NO_CLUSTER);
@@ -175,6 +221,7 @@ pub fn render_human(a: &Analysis) -> String {
                 "PROFILE",
                 "SIZE",
                 "MONTHLY",
+                "FINDINGS",
                 "WHY",
             ]
             .map(String::from),
@@ -190,10 +237,11 @@ pub fn render_human(a: &Analysis) -> String {
                 r.profile.clone().unwrap_or_else(|| "-".into()),
                 size_text(r.size, r.compute),
                 r.cost.map(money).unwrap_or_else(|| "-".into()),
+                r.findings.to_string(),
                 reason_text(p),
             ]);
         }
-        let widths: Vec<usize> = (0..7)
+        let widths: Vec<usize> = (0..8)
             .map(|i| {
                 table
                     .iter()
@@ -229,8 +277,8 @@ pub fn render_human(a: &Analysis) -> String {
 }
 
 /// Markdown for a pull-request comment or a job summary.
-pub fn render_markdown(a: &Analysis) -> String {
-    let rows = rows(a);
+pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
+    let rows = rows(a, findings);
     let mut out = String::from("## Fargate placement\n\n");
     if a.model.clusters.is_empty() {
         out.push_str(NO_CLUSTER);
@@ -242,14 +290,16 @@ pub fn render_markdown(a: &Analysis) -> String {
             md(&cluster.name),
             md(cluster.region.as_deref().unwrap_or("region unknown"))
         );
-        out.push_str("| Workload | Namespace | Compute | Profile | Size | Monthly | Why |\n");
-        out.push_str("|---|---|---|---|---|---:|---|\n");
+        out.push_str(
+            "| Workload | Namespace | Compute | Profile | Size | Monthly | Findings | Why |\n",
+        );
+        out.push_str("|---|---|---|---|---|---:|---:|---|\n");
         let cluster_rows: Vec<&Row> = rows.iter().filter(|r| r.cluster == c).collect();
         for r in &cluster_rows {
             let w = &a.model.workloads[r.workload];
             let _ = writeln!(
                 out,
-                "| `{}/{}` | `{}` | {} | {} | {} | {} | {} |",
+                "| `{}/{}` | `{}` | {} | {} | {} | {} | {} | {} |",
                 md(&w.kind_name),
                 md(&w.name),
                 md(&w.namespace),
@@ -260,6 +310,7 @@ pub fn render_markdown(a: &Analysis) -> String {
                     .unwrap_or_else(|| "-".into()),
                 size_text(r.size, r.compute),
                 r.cost.map(money).unwrap_or_else(|| "-".into()),
+                r.findings,
                 md(&reason_text(&a.placements[r.workload][c])),
             );
         }
@@ -416,6 +467,8 @@ struct JsonPlacement<'a> {
     fargate_size: Option<JsonSize>,
     monthly_cost_usd: Option<Value>,
     reason: String,
+    /// Findings of `check` about the workload (all rules, all clusters).
+    findings: usize,
 }
 
 #[derive(Serialize)]
@@ -437,8 +490,8 @@ struct JsonReport<'a> {
     workloads: Vec<JsonWorkload<'a>>,
 }
 
-pub fn render_json(a: &Analysis) -> String {
-    let rows = rows(a);
+pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
+    let rows = rows(a, findings);
     let file = |id: crate::source::FileId| {
         a.files
             .get(id.0 as usize)
@@ -486,6 +539,7 @@ pub fn render_json(a: &Analysis) -> String {
                         }),
                         monthly_cost_usd: r.cost.map(json_number),
                         reason: reason_text(p),
+                        findings: r.findings,
                     }
                 })
                 .collect(),
