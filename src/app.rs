@@ -10,11 +10,12 @@ use crate::cli::{
     CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
     RunArgs, with_default_command,
 };
+use crate::config::{self, Config};
 use crate::diagnostic::{Finding, Severity};
 use crate::discover::{DEFAULT_MAX_FILE_SIZE, DiscoverOptions};
 use crate::emit;
+use crate::image::DEFAULT_ALLOWED_REGISTRIES;
 use crate::rules::{self, RULES, Rule, prelude::Context};
-use crate::sizing::Pricing;
 use crate::yaml;
 
 /// Nothing at or above `--fail-on`.
@@ -57,27 +58,38 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
     }
 }
 
-fn settings(run: &RunArgs) -> Settings {
+/// The configuration file, per `--config` and `--no-config`.
+fn load_config(run: &RunArgs) -> Result<Config, String> {
+    config::load(run.config.as_deref(), run.no_config)
+}
+
+/// The settings of a run: the command line wins over the configuration file, which wins
+/// over the defaults; `--exclude` adds to the file's `exclude`.
+fn settings(run: &RunArgs, config: &Config) -> Settings {
     Settings {
         paths: run.paths.clone(),
         cluster_files: run.cluster.clone(),
         find_clusters: run.find_clusters,
         discover: DiscoverOptions {
-            exclude: run.exclude.clone(),
+            exclude: config.exclude.iter().chain(&run.exclude).cloned().collect(),
             no_ignore: run.no_ignore,
             hidden: run.hidden,
             threads: run.threads,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         },
-        default_namespace: run.namespace.clone(),
-        pricing: Pricing::default(),
+        default_namespace: run
+            .namespace
+            .clone()
+            .or_else(|| config.default_namespace.clone())
+            .unwrap_or_else(|| "default".to_string()),
+        pricing: config.pricing,
         yaml_limits: yaml::Limits::default(),
     }
 }
 
 /// Runs the analysis on a thread pool of the requested size.
-fn run_analysis(run: &RunArgs) -> Result<Analysis, String> {
-    let settings = settings(run);
+fn run_analysis(run: &RunArgs, config: &Config) -> Result<Analysis, String> {
+    let settings = settings(run, config);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(run.threads)
         .build()
@@ -141,19 +153,35 @@ fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
 }
 
 /// Every rule on the analysis: the findings `check` reports before `--select`/`--ignore`
-/// (and `predict` counts per workload).
-fn run_rules(analysis: &Analysis) -> Vec<Finding> {
+/// (and `predict` counts per workload), with the configuration's `[rules]` applied.
+fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
+    // The configuration extends the built-in list; it does not replace it.
+    let allowed: Vec<&str> = DEFAULT_ALLOWED_REGISTRIES
+        .iter()
+        .copied()
+        .chain(config.allowed_registries.iter().map(String::as_str))
+        .collect();
     let cx = Context {
         files: &analysis.files,
         model: &analysis.model,
         placements: &analysis.placements,
         input_problems: &analysis.input_problems,
-        limits: rules::limits::Limits::default(),
+        limits: config.limits,
         sizes: &analysis.sizes,
         pricing: analysis.pricing,
+        allowed_registries: &allowed,
     };
     rules::run(&cx)
         .into_iter()
+        // `[rules]` applies after the rules run: a rule set to "off" loses its findings, any
+        // other level replaces the severity.
+        .filter_map(|mut f| match config.rules.get(f.code) {
+            None => Some(f),
+            Some(level) => level.severity().map(|s| {
+                f.severity = s;
+                f
+            }),
+        })
         // Files found by `--find-clusters` lend their clusters; the user did not ask about them.
         .filter(|f| {
             analysis
@@ -166,8 +194,10 @@ fn run_rules(analysis: &Analysis) -> Vec<Finding> {
 
 fn check(args: &CheckArgs) -> Result<i32, String> {
     let on = selected_rules(args)?;
-    let analysis = run_analysis(&args.run)?;
-    let findings: Vec<Finding> = run_rules(&analysis)
+    let config = load_config(&args.run)?;
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
+    let analysis = run_analysis(&args.run, &config)?;
+    let findings: Vec<Finding> = run_rules(&analysis, &config)
         .into_iter()
         .filter(|f| on.contains(&f.code))
         .collect();
@@ -186,7 +216,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         CheckFormat::Github => emit::github::render(&analysis, &findings),
     };
     write_output(args.run.output.as_deref(), &out)?;
-    Ok(if fails(&findings, args.fail_on) {
+    Ok(if fails(&findings, fail_on) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -194,9 +224,10 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
 }
 
 fn predict(args: &PredictArgs) -> Result<i32, String> {
-    let analysis = run_analysis(&args.run)?;
+    let config = load_config(&args.run)?;
+    let analysis = run_analysis(&args.run, &config)?;
     // What `check` would report about each workload, for the FINDINGS column.
-    let counts = emit::predict::findings_per_workload(&analysis, &run_rules(&analysis));
+    let counts = emit::predict::findings_per_workload(&analysis, &run_rules(&analysis, &config));
     let out = match args.format {
         PredictFormat::Human => emit::predict::render_human(&analysis, &counts),
         PredictFormat::Json => emit::predict::render_json(&analysis, &counts),

@@ -86,10 +86,11 @@ pub struct RunArgs {
     /// their clusters count. For hooks that pass only the changed files.
     #[arg(long)]
     pub find_clusters: bool,
-    /// Namespace of manifests that set none.
-    #[arg(long, value_name = "NS", default_value = "default")]
-    pub namespace: String,
-    /// Skip matching paths (repeatable).
+    /// Namespace of manifests that set none [default: the configuration's
+    /// `default-namespace`, else "default"].
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Skip matching paths (repeatable; added to the configuration's `exclude`).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Do not honour .gitignore, .ignore and git excludes.
@@ -107,6 +108,13 @@ pub struct RunArgs {
     /// List skipped files on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Read the configuration from FILE instead of the `.fargate-lint.toml` found from the
+    /// current folder up to the repository root.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]
@@ -122,9 +130,10 @@ pub struct CheckArgs {
     /// Not these rules: comma list of codes, names or prefixes.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// The lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit code 1 [default: the configuration's
+    /// `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,

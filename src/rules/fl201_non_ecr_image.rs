@@ -2,7 +2,7 @@
 //! Public or an allowed one.
 
 use super::prelude::*;
-use crate::image::{DEFAULT_ALLOWED_REGISTRIES, Registry, is_allowed, registry};
+use crate::image::{Registry, is_allowed, registry};
 
 pub(crate) static RULE: Rule = Rule {
     code: "FL201",
@@ -18,7 +18,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         for (i, c) in w.pod.containers.iter().enumerate() {
             let Some(image) = &c.image else { continue };
             let from = match registry(&image.value) {
-                r if is_allowed(&r, DEFAULT_ALLOWED_REGISTRIES) => continue,
+                r if is_allowed(&r, cx.allowed_registries) => continue,
                 Registry::DockerHub => "Docker Hub".to_string(),
                 Registry::Other(host) => format!("`{host}`"),
                 // `is_allowed` takes ECR and placeholders; nothing else is left.

@@ -132,7 +132,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
 }
 
 /// Edit distance between two short strings, for "did you mean" suggestions.
-fn distance(a: &str, b: &str) -> usize {
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -161,4 +161,18 @@ pub fn closest(text: &str) -> Option<&'static Rule> {
         .filter(|(d, r)| *d <= 2.max(r.name.len() / 3))
         .min_by_key(|(d, r)| (*d, r.code))
         .map(|(_, r)| r)
+}
+
+/// The candidate closest to `text`, when one is close enough to suggest (for configuration
+/// keys; rules have [`closest`], which also matches codes).
+pub fn closest_word<'a>(
+    text: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (distance(text, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }

@@ -31,6 +31,9 @@ pub struct Context<'a> {
     pub sizes: &'a [crate::analysis::WorkloadSize],
     /// Fargate prices, for the rules that say what a change would save (FL213).
     pub pricing: crate::sizing::Pricing,
+    /// Registry host globs FL201 accepts besides ECR (the built-in list and the
+    /// configuration's `allowed-registries`).
+    pub allowed_registries: &'a [&'a str],
 }
 
 /// Where a workload lands on Fargate, for the rules about Fargate pods: the first cluster

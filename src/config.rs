@@ -1,0 +1,311 @@
+//! The configuration file `.fargate-lint.toml`: where it is found, what it may say, and its
+//! errors, which point at the line and column of the file so that a typo is fixed in one go.
+//!
+//! The file is read with serde and `deny_unknown_fields`; positions come from the TOML
+//! parser's spans (`toml::Spanned` for the values checked after parsing). Command-line
+//! options win over the file: the file only fills what the command line leaves unset.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli::FailOn;
+use crate::diagnostic::Severity;
+use crate::rules::{self, limits::Limits};
+use crate::sizing::Pricing;
+
+/// The file name looked for from the current folder up to the repository root.
+pub const FILE_NAME: &str = ".fargate-lint.toml";
+
+/// What a `[rules]` entry sets a rule to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    /// The severity findings get, or `None` when the rule is off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Note => Some(Severity::Note),
+        }
+    }
+}
+
+/// The configuration after checking: every value valid, defaults filled in where the file
+/// says nothing (except for the options the command line may set, which stay `None`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// The file read, if any.
+    pub path: Option<PathBuf>,
+    pub fail_on: Option<FailOn>,
+    pub default_namespace: Option<String>,
+    pub exclude: Vec<String>,
+    pub allowed_registries: Vec<String>,
+    /// Rule code → what the file sets it to.
+    pub rules: BTreeMap<&'static str, Level>,
+    pub limits: Limits,
+    pub pricing: Pricing,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    fail_on: Option<RawFailOn>,
+    default_namespace: Option<String>,
+    exclude: Option<Vec<Spanned<String>>>,
+    allowed_registries: Option<Vec<Spanned<String>>>,
+    rules: Option<BTreeMap<Spanned<String>, Level>>,
+    limits: Option<RawLimits>,
+    pricing: Option<RawPricing>,
+}
+
+/// `fail-on`: clap's `FailOn` has no serde derive, and the file should not depend on it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawFailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    selectors_per_profile: Option<Spanned<usize>>,
+    labels_per_selector: Option<Spanned<usize>>,
+    profiles_per_cluster: Option<Spanned<usize>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPricing {
+    vcpu_hour: Option<Spanned<f64>>,
+    gb_hour: Option<Spanned<f64>>,
+    ephemeral_gb_hour: Option<Spanned<f64>>,
+}
+
+/// Where the configuration comes from, per `--config` and `--no-config`.
+pub fn load(explicit: Option<&Path>, no_config: bool) -> Result<Config, String> {
+    if no_config {
+        return Ok(Config::default());
+    }
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| format!("cannot read the current folder: {e}"))?;
+            find(&cwd)
+        }
+    };
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut config = parse(&text, &path.display().to_string())?;
+    config.path = Some(path);
+    Ok(config)
+}
+
+/// The configuration file of `start` or its nearest parent, stopping at the repository root
+/// (a folder with `.git`) so that a file outside the repository never applies to it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Parses and checks the text of a configuration file; `name` is how errors name the file.
+pub fn parse(text: &str, name: &str) -> Result<Config, String> {
+    let at = |span: Range<usize>, message: &str| {
+        let (line, column) = line_column(text, span.start);
+        format!("{name}:{line}:{column}: {message}")
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let message = with_suggestion(e.message());
+        match e.span() {
+            Some(span) => at(span, &message),
+            None => format!("{name}: {message}"),
+        }
+    })?;
+
+    let mut config = Config {
+        fail_on: raw.fail_on.map(|f| match f {
+            RawFailOn::Error => FailOn::Error,
+            RawFailOn::Warning => FailOn::Warning,
+            RawFailOn::Note => FailOn::Note,
+            RawFailOn::Never => FailOn::Never,
+        }),
+        default_namespace: raw.default_namespace,
+        ..Config::default()
+    };
+
+    for glob in raw.exclude.unwrap_or_default() {
+        // The same gitignore-style matcher discovery uses, so what passes here compiles there.
+        let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+        let built = builder
+            .add_line(None, glob.get_ref())
+            .map(|_| ())
+            .and_then(|_| builder.build().map(|_| ()));
+        if let Err(e) = built {
+            return Err(at(glob.span(), &format!("invalid exclude glob: {e}")));
+        }
+        config.exclude.push(glob.into_inner());
+    }
+    for glob in raw.allowed_registries.unwrap_or_default() {
+        if let Err(e) = globset::Glob::new(glob.get_ref()) {
+            return Err(at(
+                glob.span(),
+                &format!("invalid allowed-registries glob: {e}"),
+            ));
+        }
+        config.allowed_registries.push(glob.into_inner());
+    }
+    for (key, level) in raw.rules.unwrap_or_default() {
+        let Some(rule) = rules::find(key.get_ref()) else {
+            let suggestion = rules::closest(key.get_ref())
+                .map(|r| format!("; did you mean `{}` ({})?", r.code, r.name))
+                .unwrap_or_default();
+            return Err(at(
+                key.span(),
+                &format!(
+                    "`{}` names no rule (see `fargate-lint rules`){suggestion}",
+                    key.get_ref()
+                ),
+            ));
+        };
+        config.rules.insert(rule.code, level);
+    }
+    if let Some(l) = raw.limits {
+        let limits = &mut config.limits;
+        for (value, slot) in [
+            (l.selectors_per_profile, &mut limits.selectors_per_profile),
+            (l.labels_per_selector, &mut limits.labels_per_selector),
+            (l.profiles_per_cluster, &mut limits.profiles_per_cluster),
+        ] {
+            let Some(value) = value else { continue };
+            // A quota of 0 would report every profile; EKS never sets one.
+            if *value.get_ref() == 0 {
+                return Err(at(value.span(), "a limit must be at least 1"));
+            }
+            *slot = value.into_inner();
+        }
+    }
+    if let Some(p) = raw.pricing {
+        let pricing = &mut config.pricing;
+        for (value, slot) in [
+            (p.vcpu_hour, &mut pricing.vcpu_hour),
+            (p.gb_hour, &mut pricing.gb_hour),
+            (p.ephemeral_gb_hour, &mut pricing.ephemeral_gb_hour),
+        ] {
+            let Some(value) = value else { continue };
+            let price = *value.get_ref();
+            if !price.is_finite() || price < 0.0 {
+                return Err(at(
+                    value.span(),
+                    "a price must be a number of dollars, 0 or more",
+                ));
+            }
+            *slot = price;
+        }
+    }
+    Ok(config)
+}
+
+/// Adds "did you mean" to serde's "unknown field `x`, expected one of `a`, `b`": the first
+/// backquoted word is the unknown key, the others are the valid ones.
+fn with_suggestion(message: &str) -> String {
+    let message = message.trim_end();
+    if !message.starts_with("unknown field") {
+        return message.to_string();
+    }
+    let words: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let Some((unknown, expected)) = words.split_first() else {
+        return message.to_string();
+    };
+    match rules::closest_word(unknown, expected.iter().copied()) {
+        Some(best) => format!("{message}; did you mean `{best}`?"),
+        None => message.to_string(),
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        assert_eq!(line_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("é\nx", 3), (2, 1));
+    }
+
+    #[test]
+    fn every_key_parses() {
+        let c = parse(
+            r#"
+fail-on = "error"
+default-namespace = "apps"
+exclude = ["charts/**"]
+allowed-registries = ["ghcr.io"]
+[rules]
+FL213 = "off"
+too-many-selectors = "error"
+[limits]
+selectors-per-profile = 6
+labels-per-selector = 7
+profiles-per-cluster = 20
+[pricing]
+vcpu-hour = 0.05
+gb-hour = 0.005
+ephemeral-gb-hour = 0.0002
+"#,
+            "f",
+        )
+        .map_err(|e| e.to_string());
+        let Ok(c) = c else { panic!("{c:?}") };
+        assert_eq!(c.fail_on, Some(FailOn::Error));
+        assert_eq!(c.default_namespace.as_deref(), Some("apps"));
+        assert_eq!(c.rules.get("FL213"), Some(&Level::Off));
+        assert_eq!(c.rules.get("FL101"), Some(&Level::Error));
+        assert_eq!(c.limits.profiles_per_cluster, 20);
+        assert_eq!(c.pricing.ephemeral_gb_hour, 0.0002);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let e = parse("fail-onn = \"error\"\n", "f")
+            .err()
+            .unwrap_or_default();
+        assert!(e.starts_with("f:1:1: unknown field `fail-onn`"), "{e}");
+        assert!(e.ends_with("did you mean `fail-on`?"), "{e}");
+    }
+}
