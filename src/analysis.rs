@@ -71,6 +71,9 @@ pub struct Analysis {
     pub stats: Stats,
     pub skipped: Vec<Skipped>,
     pub pricing: Pricing,
+    /// Per file (by [`FileId`]): its `# fargate-lint: ...` comments, for
+    /// [`crate::suppress`]; other comments are not kept.
+    pub directive_comments: Vec<Vec<yaml::Comment>>,
 }
 
 /// How the message of a document that does not parse starts; other input problems are files
@@ -128,6 +131,8 @@ struct Parsed {
     facts: FileFacts,
     problems: Vec<InputProblem>,
     skipped: Option<&'static str>,
+    /// The comments that may be suppressions (see [`crate::suppress::is_directive`]).
+    directive_comments: Vec<yaml::Comment>,
 }
 
 fn point(file: FileId, line: u32, column: u32) -> Loc {
@@ -160,6 +165,7 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
         facts: FileFacts::default(),
         problems: Vec::new(),
         skipped: Some(reason),
+        directive_comments: Vec::new(),
     };
     if text.trim().is_empty() {
         return skip("empty file");
@@ -194,10 +200,17 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     let facts = model::extract(id, &parsed);
     let skipped = (!facts.recognized && problems.is_empty())
         .then_some("no Kubernetes object, eksctl ClusterConfig or EKS API profile");
+    // Kept while the parser's comments are at hand, so suppressions need no second parse.
+    let directive_comments = parsed
+        .comments
+        .into_iter()
+        .filter(|c| crate::suppress::is_directive(&c.text))
+        .collect();
     Parsed {
         facts,
         problems,
         skipped,
+        directive_comments,
     }
 }
 
@@ -251,6 +264,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
                             help: "fargate-lint reads UTF-8 text files; exclude this one with --exclude or an .ignore entry if it is not a manifest",
                         }],
                         skipped: None,
+                        directive_comments: Vec::new(),
                     }
                 }
             }
@@ -258,6 +272,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         .collect();
 
     let mut entries = Vec::with_capacity(inputs.len());
+    let mut directive_comments = Vec::with_capacity(inputs.len());
     for (i, (input, mut p)) in inputs.into_iter().zip(parsed).enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         if found_cluster_files.binary_search(&id).is_ok() {
@@ -277,6 +292,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             });
         }
         problems.extend(p.problems);
+        directive_comments.push(p.directive_comments);
         entries.push(FileEntry {
             path: input.path.clone(),
             facts: p.facts,
@@ -317,5 +333,6 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         stats,
         skipped,
         pricing: settings.pricing,
+        directive_comments,
     })
 }

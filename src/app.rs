@@ -16,6 +16,7 @@ use crate::discover::{DEFAULT_MAX_FILE_SIZE, DiscoverOptions};
 use crate::emit;
 use crate::image::DEFAULT_ALLOWED_REGISTRIES;
 use crate::rules::{self, RULES, Rule, prelude::Context};
+use crate::suppress;
 use crate::yaml;
 
 /// Nothing at or above `--fail-on`.
@@ -149,7 +150,10 @@ fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
         FailOn::Warning => Severity::Warning,
         FailOn::Error => Severity::Error,
     };
-    findings.iter().any(|f| f.severity >= threshold)
+    // Suppressed findings never fail a run, shown or not.
+    findings
+        .iter()
+        .any(|f| f.counts() && f.severity >= threshold)
 }
 
 /// Every rule on the analysis: the findings `check` reports before `--select`/`--ignore`
@@ -197,10 +201,16 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     let config = load_config(&args.run)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
     let analysis = run_analysis(&args.run, &config)?;
-    let findings: Vec<Finding> = run_rules(&analysis, &config)
-        .into_iter()
-        .filter(|f| on.contains(&f.code))
-        .collect();
+    // Suppressions are judged on the findings of every rule, before `--select` and
+    // `--ignore`, so that FL004 says the same whatever the selection; only a rule the
+    // configuration sets to "off" cannot make a suppression of it unused.
+    let enabled = |code: &str| config.rules.get(code) != Some(&config::Level::Off);
+    let findings: Vec<Finding> =
+        suppress::apply(&analysis, &config, run_rules(&analysis, &config), &enabled)
+            .into_iter()
+            .filter(|f| on.contains(&f.code))
+            .filter(|f| args.show_suppressed || f.counts())
+            .collect();
     let out = match args.format {
         CheckFormat::Human => {
             emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet)
@@ -227,7 +237,14 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
     let config = load_config(&args.run)?;
     let analysis = run_analysis(&args.run, &config)?;
     // What `check` would report about each workload, for the FINDINGS column.
-    let counts = emit::predict::findings_per_workload(&analysis, &run_rules(&analysis, &config));
+    // Suppressed findings are not counted; FL004 is about comments, not workloads.
+    let enabled = |code: &str| config.rules.get(code) != Some(&config::Level::Off);
+    let findings: Vec<Finding> =
+        suppress::apply(&analysis, &config, run_rules(&analysis, &config), &enabled)
+            .into_iter()
+            .filter(Finding::counts)
+            .collect();
+    let counts = emit::predict::findings_per_workload(&analysis, &findings);
     let out = match args.format {
         PredictFormat::Human => emit::predict::render_human(&analysis, &counts),
         PredictFormat::Json => emit::predict::render_json(&analysis, &counts),

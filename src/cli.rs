@@ -137,6 +137,9 @@ pub struct CheckArgs {
     /// Findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also list suppressed findings, marked as such; they still do not count.
+    #[arg(long)]
+    pub show_suppressed: bool,
     /// SARIF: the category of the analysis (`automationDetails.id`), to keep apart the alerts
     /// of several analyses of one repository.
     #[arg(long, value_name = "CATEGORY")]

@@ -56,6 +56,25 @@ pub struct Config {
     pub rules: BTreeMap<&'static str, Level>,
     pub limits: Limits,
     pub pricing: Pricing,
+    /// `[[ignore]]` tables, in file order (see [`crate::suppress`]).
+    pub ignore: Vec<Ignore>,
+}
+
+/// One `[[ignore]]` table: findings of `rules` in the files of `paths` and/or about the
+/// objects of `objects` are suppressed. Globs are checked when the file is read and kept as
+/// written, so that the configuration stays comparable.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ignore {
+    /// Rule codes; empty means every rule.
+    pub rules: Vec<&'static str>,
+    /// Globs on the file's path: relative to the configuration's folder, or as printed.
+    pub paths: Vec<String>,
+    /// Globs on `namespace/name` of the object a finding is about.
+    pub objects: Vec<String>,
+    /// `reason`, the justification shown with `--show-suppressed`.
+    pub reason: Option<String>,
+    /// 1-based line of the table in the file, to say which table suppressed a finding.
+    pub line: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,6 +87,16 @@ struct RawConfig {
     rules: Option<BTreeMap<Spanned<String>, Level>>,
     limits: Option<RawLimits>,
     pricing: Option<RawPricing>,
+    ignore: Option<Vec<Spanned<RawIgnore>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIgnore {
+    rules: Option<Vec<Spanned<String>>>,
+    paths: Option<Vec<Spanned<String>>>,
+    objects: Option<Vec<Spanned<String>>>,
+    reason: Option<String>,
 }
 
 /// `fail-on`: clap's `FailOn` has no serde derive, and the file should not depend on it.
@@ -194,6 +223,50 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
             ));
         };
         config.rules.insert(rule.code, level);
+    }
+    for table in raw.ignore.unwrap_or_default() {
+        let (line, _) = line_column(text, table.span().start);
+        let span = table.span();
+        let raw = table.into_inner();
+        let mut ignore = Ignore {
+            reason: raw.reason,
+            line,
+            ..Ignore::default()
+        };
+        for key in raw.rules.unwrap_or_default() {
+            let Some(rule) = rules::find(key.get_ref()) else {
+                let suggestion = rules::closest(key.get_ref())
+                    .map(|r| format!("; did you mean `{}` ({})?", r.code, r.name))
+                    .unwrap_or_default();
+                return Err(at(
+                    key.span(),
+                    &format!(
+                        "`{}` names no rule (see `fargate-lint rules`){suggestion}",
+                        key.get_ref()
+                    ),
+                ));
+            };
+            ignore.rules.push(rule.code);
+        }
+        for (globs, slot, what) in [
+            (raw.paths, &mut ignore.paths, "paths"),
+            (raw.objects, &mut ignore.objects, "objects"),
+        ] {
+            for glob in globs.unwrap_or_default() {
+                if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                    return Err(at(glob.span(), &format!("invalid {what} glob: {e}")));
+                }
+                slot.push(glob.into_inner());
+            }
+        }
+        // Without either, the table would switch rules off everywhere: `[rules]` says that.
+        if ignore.paths.is_empty() && ignore.objects.is_empty() {
+            return Err(at(
+                span,
+                "an [[ignore]] table needs `paths` or `objects` (to switch a rule off everywhere, set it to \"off\" in [rules])",
+            ));
+        }
+        config.ignore.push(ignore);
     }
     if let Some(l) = raw.limits {
         let limits = &mut config.limits;

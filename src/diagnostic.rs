@@ -44,6 +44,39 @@ pub struct Finding {
     pub cluster: Option<String>,
     pub profile: Option<String>,
     pub object: Option<ObjectRef>,
+    /// Set when a suppression covers the finding: it is then not counted, and shown only
+    /// with `--show-suppressed`.
+    pub suppressed: Option<Suppression>,
+}
+
+/// Where a suppression was written, in SARIF's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A comment or an annotation in the file of the finding.
+    InSource,
+    /// An `[[ignore]]` table of the configuration file.
+    External,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        }
+    }
+}
+
+/// What suppressed a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The reason written with the suppression, if any.
+    pub justification: Option<String>,
+    /// Where the suppression is, for people ("comment at line 4"); not in JSON or SARIF.
+    #[serde(skip)]
+    pub source: String,
 }
 
 impl Finding {
@@ -65,6 +98,11 @@ impl Finding {
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
         self
+    }
+
+    /// Whether the finding counts: shown by default, in the summary and the exit code.
+    pub fn counts(&self) -> bool {
+        self.suppressed.is_none()
     }
 
     pub fn object(mut self, object: ObjectRef) -> Self {

@@ -19,4 +19,5 @@ pub mod repo;
 pub mod rules;
 pub mod sizing;
 pub mod source;
+pub mod suppress;
 pub mod yaml;

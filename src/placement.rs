@@ -336,6 +336,7 @@ mod tests {
             namespace: namespace.to_string(),
             namespace_loc: None,
             replicas: 1,
+            annotations: Vec::new(),
             pod: PodFacts {
                 labels: labels(pod_labels),
                 ..PodFacts::default()

@@ -77,7 +77,8 @@ pub fn annotation(finding: &Finding, path: &str) -> String {
 pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
     let paths = RepoPaths::new(analysis);
     let mut out = String::new();
-    for f in findings {
+    // An annotation cannot say it is suppressed: a suppressed finding is never one.
+    for f in findings.iter().filter(|f| f.counts()) {
         let path = paths.relative(f.loc.file);
         let _ = writeln!(out, "{}", annotation(f, &path));
     }
@@ -143,6 +144,7 @@ mod tests {
             cluster: None,
             profile: None,
             object: None,
+            suppressed: None,
         }
     }
 

@@ -46,8 +46,15 @@ pub fn render_finding(analysis: &Analysis, f: &Finding, color: bool) -> String {
         .map(|s| s.text.clone())
         .unwrap_or_else(|| "".into());
     let start = f.loc.span.start;
+    let suppressed = match &f.suppressed {
+        None => String::new(),
+        Some(s) => match &s.justification {
+            Some(reason) => format!(" (suppressed by {}: {reason})", s.source),
+            None => format!(" (suppressed by {})", s.source),
+        },
+    };
     let mut diag = MietteDiagnostic::new(format!(
-        "{path}:{}:{}: {}",
+        "{path}:{}:{}: {}{suppressed}",
         start.line, start.column, f.message
     ))
     .with_code(format!("{} {}", f.code, f.rule))

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Counts, PlacementCounts, path_of};
 use crate::analysis::Analysis;
-use crate::diagnostic::{Finding, ObjectRef};
+use crate::diagnostic::{Finding, ObjectRef, Suppression};
 
 #[derive(Serialize)]
 pub struct Tool {
@@ -48,6 +48,10 @@ struct JsonFinding<'a> {
     cluster: Option<&'a str>,
     profile: Option<&'a str>,
     object: Option<&'a ObjectRef>,
+    /// Only on suppressed findings (listed with `--show-suppressed`); absent otherwise, so
+    /// that the output of a run without suppressions keeps its shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +95,7 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
                 cluster: f.cluster.as_deref(),
                 profile: f.profile.as_deref(),
                 object: f.object.as_ref(),
+                suppressed: f.suppressed.as_ref(),
             })
             .collect(),
     };

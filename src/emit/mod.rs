@@ -19,9 +19,11 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts of the findings that count: suppressed ones (listed by `--show-suppressed`)
+    /// do not.
     pub fn of(findings: &[Finding]) -> Counts {
         let mut c = Counts::default();
-        for f in findings {
+        for f in findings.iter().filter(|f| f.counts()) {
             match f.severity {
                 Severity::Error => c.error += 1,
                 Severity::Warning => c.warning += 1,

@@ -10,7 +10,8 @@
 //!   when all its lines are in the diff;
 //! - `partialFingerprints.primaryLocationLineHash` from the rule and the text at fault, not the
 //!   line number, so that an alert survives unrelated lines moving;
-//! - suppressed findings are left out: GitHub ignores `suppressions` and shows them as open.
+//! - suppressed findings are left out: GitHub ignores `suppressions` and shows them as open;
+//!   the caller passes them only for `--show-suppressed`, and they then carry `suppressions`.
 //!
 //! Tool errors: an input that could not be read at all (permissions, binary, not UTF-8, too
 //! large, a link loop) is a `toolExecutionNotification` besides its FL001 result; a document
@@ -165,8 +166,8 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation>,
     partial_fingerprints: Fingerprints,
-    /// Only for findings shown with `--show-suppressed` (when suppressions arrive): GitHub
-    /// would list a suppressed result as an open alert, so they are left out otherwise.
+    /// Only for findings shown with `--show-suppressed`: GitHub would list a suppressed
+    /// result as an open alert, so they are left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<Vec<Suppression>>,
 }
@@ -456,7 +457,12 @@ fn result(paths: &RepoPaths, lines: &mut FileLines<'_>, f: &Finding) -> SarifRes
         partial_fingerprints: Fingerprints {
             primary_location_line_hash: lines.fingerprint(f.code, f.loc),
         },
-        suppressions: None,
+        suppressions: f.suppressed.as_ref().map(|s| {
+            vec![Suppression {
+                kind: s.kind.as_str(),
+                justification: s.justification.clone(),
+            }]
+        }),
     }
 }
 

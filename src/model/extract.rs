@@ -517,6 +517,7 @@ fn workload(
             .unwrap_or_default(),
         namespace_loc: namespace.map(|n| n.loc),
         replicas,
+        annotations: r.labels(meta.and_then(|m| m.get("annotations"))),
         pod,
         loc: r.node_loc(node),
     })

@@ -226,6 +226,8 @@ pub struct Workload {
     pub namespace_loc: Option<Loc>,
     /// Number of pods: `spec.replicas` (default 1), `parallelism` for Jobs.
     pub replicas: u32,
+    /// `metadata.annotations` of the object itself (the pod template's are on `pod`).
+    pub annotations: Vec<Label>,
     pub pod: PodFacts,
     /// The object: its start is the line of the object in the file.
     pub loc: Loc,

@@ -5,6 +5,7 @@
 mod fl001_invalid_yaml;
 mod fl002_unresolved_value;
 mod fl003_yaml11_ambiguous_value;
+mod fl004_unused_suppression;
 mod fl101_too_many_selectors;
 mod fl102_selector_without_namespace;
 mod fl103_too_many_selector_labels;
@@ -61,6 +62,7 @@ pub static RULES: &[&Rule] = &[
     &fl001_invalid_yaml::RULE,
     &fl002_unresolved_value::RULE,
     &fl003_yaml11_ambiguous_value::RULE,
+    &fl004_unused_suppression::RULE,
     &fl101_too_many_selectors::RULE,
     &fl102_selector_without_namespace::RULE,
     &fl103_too_many_selector_labels::RULE,

@@ -92,6 +92,7 @@ impl Context<'_> {
             cluster: None,
             profile: None,
             object: None,
+            suppressed: None,
         }
     }
 
