@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::discover::{DiscoverError, DiscoverOptions, Input, discover};
 use crate::model::{self, FileEntry, FileFacts, Model};
-use crate::placement::{Placement, place};
+use crate::placement::{Placements, place};
 use crate::rules::prelude::InputProblem;
 use crate::sizing::{FargateSize, PodNeed, Pricing, pod_need, size_for};
 use crate::source::{FileId, Loc, Pos, SourceFile, Span};
@@ -26,6 +26,23 @@ pub struct Settings {
     pub default_namespace: String,
     pub pricing: Pricing,
     pub yaml_limits: yaml::Limits,
+    /// `[[clusters]]` of the configuration: which manifests go to which cluster. Empty: every
+    /// workload to every cluster.
+    pub cluster_scopes: Vec<ClusterScope>,
+}
+
+/// One `[[clusters]]` table: the clusters its file defines take only the workloads of the
+/// files its globs match, and may have their EC2 capacity set from outside.
+#[derive(Debug, Clone)]
+pub struct ClusterScope {
+    /// The cluster file, as the configuration names it joined to the configuration's folder.
+    pub file: std::path::PathBuf,
+    /// The folder the globs are relative to (the configuration's).
+    pub base: std::path::PathBuf,
+    /// `None`: every workload.
+    pub manifests: Option<globset::GlobSet>,
+    /// Overrides what the cluster file says.
+    pub ec2_capacity: Option<bool>,
 }
 
 /// Counts for the summary line.
@@ -60,8 +77,8 @@ pub struct Analysis {
     /// Every input, indexed by [`FileId`], sorted by path.
     pub files: Vec<SourceFile>,
     pub model: Model,
-    /// `placements[w][c]`: workload `w` in cluster `c`.
-    pub placements: Vec<Vec<Placement>>,
+    /// Workload `w` in each cluster `c` it belongs to (see [`ClusterScope`]).
+    pub placements: Placements,
     /// Per workload.
     pub sizes: Vec<WorkloadSize>,
     pub input_problems: Vec<InputProblem>,
@@ -238,6 +255,20 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         .map(|(i, _)| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
     let inputs: Vec<Input> = inputs.into_iter().map(|(i, _)| i).collect();
+    // Canonical paths, to recognise the files `[[clusters]]` names whatever way they were
+    // reached; only needed (and only computed) when there are scopes.
+    let canonical: Vec<Option<std::path::PathBuf>> = if settings.cluster_scopes.is_empty() {
+        Vec::new()
+    } else {
+        inputs
+            .iter()
+            .map(|i| {
+                i.fs_path
+                    .as_deref()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+            })
+            .collect()
+    };
 
     let mut files = Vec::with_capacity(inputs.len());
     let mut problems = Vec::new();
@@ -304,13 +335,32 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
     }
 
     let (model, assembled) = model::assemble(entries, &settings.default_namespace);
-    stats.patch_files = assembled.patch_files;
 
-    let placements = model
-        .workloads
-        .par_iter()
-        .map(|w| model.clusters.iter().map(|c| place(c, w)).collect())
-        .collect();
+    let mut model = model;
+    stats.patch_files = assembled.patch_files;
+    let scopes = scopes_of_clusters(&settings.cluster_scopes, &model, &canonical);
+    for (cluster, scopes) in model.clusters.iter_mut().zip(&scopes) {
+        if let Some(ec2) = scopes.iter().rev().find_map(|s| s.scope.ec2_capacity) {
+            cluster.ec2_capacity = ec2;
+        }
+    }
+    let placements = Placements::new(
+        model
+            .workloads
+            .par_iter()
+            .map(|w| {
+                let path = canonical
+                    .get(w.loc.file.0 as usize)
+                    .and_then(Option::as_deref);
+                model
+                    .clusters
+                    .iter()
+                    .zip(&scopes)
+                    .map(|(c, scopes)| belongs(scopes, path).then(|| place(c, w)))
+                    .collect()
+            })
+            .collect(),
+    );
     let sizes = model
         .workloads
         .par_iter()
@@ -335,4 +385,57 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         pricing: settings.pricing,
         directive_comments,
     })
+}
+
+/// A `[[clusters]]` table with its folder resolved once (not per workload).
+struct Scope<'s> {
+    scope: &'s ClusterScope,
+    base: std::path::PathBuf,
+}
+
+/// Per cluster of the model, the `[[clusters]]` tables whose file defines (part of) it.
+fn scopes_of_clusters<'s>(
+    scopes: &'s [ClusterScope],
+    model: &Model,
+    canonical: &[Option<std::path::PathBuf>],
+) -> Vec<Vec<Scope<'s>>> {
+    let files: Vec<Option<std::path::PathBuf>> = scopes
+        .iter()
+        .map(|s| std::fs::canonicalize(&s.file).ok())
+        .collect();
+    model
+        .clusters
+        .iter()
+        .map(|c| {
+            scopes
+                .iter()
+                .zip(&files)
+                .filter(|(_, file)| {
+                    file.is_some()
+                        && c.files.iter().any(|f| {
+                            canonical.get(f.0 as usize).and_then(Option::as_ref) == file.as_ref()
+                        })
+                })
+                .map(|(scope, _)| Scope {
+                    scope,
+                    base: std::fs::canonicalize(&scope.base).unwrap_or_else(|_| scope.base.clone()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether the workload of the file at `path` (canonical; `None` for stdin) goes to a
+/// cluster with `scopes`: a cluster no table names takes every workload, as does a table
+/// without `manifests`; otherwise one of the globs must match the path relative to the
+/// table's folder.
+fn belongs(scopes: &[Scope<'_>], path: Option<&std::path::Path>) -> bool {
+    scopes.is_empty()
+        || scopes.iter().any(|s| match &s.scope.manifests {
+            None => true,
+            Some(globs) => path.is_some_and(|path| {
+                path.strip_prefix(&s.base)
+                    .is_ok_and(|rel| globs.is_match(rel))
+            }),
+        })
 }

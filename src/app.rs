@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::{CommandFactory, Parser};
 
-use crate::analysis::{Analysis, Settings, analyze};
+use crate::analysis::{Analysis, ClusterScope, Settings, analyze};
 use crate::cli::{
     CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
     RunArgs, with_default_command,
@@ -49,6 +49,7 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
             clap_complete::generate(shell, &mut cmd, "fargate-lint", &mut std::io::stdout());
             Ok(EXIT_OK)
         }
+        Command::Init { force } => init(force),
     };
     match result {
         Ok(code) => code,
@@ -69,7 +70,18 @@ fn load_config(run: &RunArgs) -> Result<Config, String> {
 fn settings(run: &RunArgs, config: &Config) -> Settings {
     Settings {
         paths: run.paths.clone(),
-        cluster_files: run.cluster.clone(),
+        // The cluster files `[[clusters]]` names are read like `--cluster` ones.
+        cluster_files: run
+            .cluster
+            .iter()
+            .cloned()
+            .chain(
+                config
+                    .clusters
+                    .iter()
+                    .map(|c| c.config.to_string_lossy().into_owned()),
+            )
+            .collect(),
         find_clusters: run.find_clusters,
         discover: DiscoverOptions {
             exclude: config.exclude.iter().chain(&run.exclude).cloned().collect(),
@@ -85,6 +97,29 @@ fn settings(run: &RunArgs, config: &Config) -> Settings {
             .unwrap_or_else(|| "default".to_string()),
         pricing: config.pricing,
         yaml_limits: yaml::Limits::default(),
+        cluster_scopes: config
+            .clusters
+            .iter()
+            .map(|c| ClusterScope {
+                file: c.config.clone(),
+                base: config
+                    .path
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
+                manifests: c.manifests.as_ref().map(|globs| {
+                    let mut set = globset::GlobSetBuilder::new();
+                    // Checked when the file was read; a glob that fails here is left out.
+                    for g in globs.iter().filter_map(|g| config::manifest_glob(g).ok()) {
+                        set.add(g);
+                    }
+                    set.build().unwrap_or_else(|_| globset::GlobSet::empty())
+                }),
+                ec2_capacity: c.ec2_capacity,
+            })
+            .collect(),
     }
 }
 
@@ -300,6 +335,16 @@ fn catalog(format: CatalogFormat) -> String {
             s
         }
     }
+}
+
+/// `init`: the starter configuration in the current folder; an existing one is an error
+/// (exit 2) unless `--force`, so that a configuration is never lost by accident.
+fn init(force: bool) -> Result<i32, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let path = crate::init::write(&cwd, force)?;
+    eprintln!("wrote {}", path.display());
+    Ok(EXIT_OK)
 }
 
 fn explain(rule: &str) -> Result<i32, String> {

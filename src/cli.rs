@@ -30,6 +30,13 @@ pub enum Command {
     Explain { rule: String },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+    /// Write a commented starter `.fargate-lint.toml` (every key with its default) in the
+    /// current folder.
+    Init {
+        /// Overwrite an existing `.fargate-lint.toml`.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,6 +168,7 @@ const SUBCOMMANDS: &[&str] = &[
     "rules",
     "explain",
     "completions",
+    "init",
     "help",
     "-h",
     "--help",

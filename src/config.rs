@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -21,7 +22,7 @@ use crate::sizing::Pricing;
 pub const FILE_NAME: &str = ".fargate-lint.toml";
 
 /// What a `[rules]` entry sets a rule to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Off,
@@ -58,6 +59,21 @@ pub struct Config {
     pub pricing: Pricing,
     /// `[[ignore]]` tables, in file order (see [`crate::suppress`]).
     pub ignore: Vec<Ignore>,
+    /// `[[clusters]]`, in file order.
+    pub clusters: Vec<ClusterEntry>,
+}
+
+/// A `[[clusters]]` table: which manifests go to the clusters of one cluster file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterEntry {
+    /// The cluster file: as written, then (by [`load`]) joined to the configuration's folder.
+    pub config: PathBuf,
+    /// Globs relative to the configuration's folder; `None`: every manifest.
+    pub manifests: Option<Vec<String>>,
+    /// Overrides what the cluster file says about EC2 capacity.
+    pub ec2_capacity: Option<bool>,
+    /// Line and column of the `config` value, for the error when the file is missing.
+    pub at: (usize, usize),
 }
 
 /// One `[[ignore]]` table: findings of `rules` in the files of `paths` and/or about the
@@ -77,30 +93,75 @@ pub struct Ignore {
     pub line: usize,
 }
 
-#[derive(Debug, Deserialize)]
+// The file as read (the `Raw*` types). They also give the JSON schema ([`schema`]): their doc
+// comments are its descriptions, and `Spanned` values are plain values there.
+/// fargate-lint configuration (`.fargate-lint.toml`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "fargate-lint configuration")]
 struct RawConfig {
+    /// The lowest severity that makes the exit code 1 (default: warning; `--fail-on` wins).
     fail_on: Option<RawFailOn>,
+    /// Namespace of manifests that set none (default: "default"; `--namespace` wins).
     default_namespace: Option<String>,
+    /// Paths to skip, gitignore-style globs (added to `--exclude`).
+    #[schemars(with = "Option<Vec<String>>")]
     exclude: Option<Vec<Spanned<String>>>,
+    /// Registry globs FL201 accepts besides ECR and the built-in list.
+    #[schemars(with = "Option<Vec<String>>")]
     allowed_registries: Option<Vec<Spanned<String>>>,
+    /// Rule (by code or name) → "off" or the severity its findings get.
+    #[schemars(with = "Option<BTreeMap<String, Level>>")]
     rules: Option<BTreeMap<Spanned<String>, Level>>,
+    /// EKS service quotas the profile rules check against.
     limits: Option<RawLimits>,
+    /// Fargate prices in dollars (default: us-east-1, Linux/x86).
     pricing: Option<RawPricing>,
+    /// Suppressions: findings of `rules` in `paths` or about `objects`.
+    #[schemars(with = "Option<Vec<RawIgnore>>")]
     ignore: Option<Vec<Spanned<RawIgnore>>>,
+    /// Which manifests go to which cluster (default: all to every cluster).
+    clusters: Option<Vec<RawCluster>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A cluster file and the manifests that go to its clusters.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCluster {
+    /// The cluster file (eksctl ClusterConfig or EKS API JSON), relative to this file's
+    /// folder; read even when not among the PATHs.
+    #[schemars(with = "String")]
+    config: Spanned<String>,
+    /// Globs of the manifests for this cluster, relative to this file's folder (default:
+    /// every manifest).
+    #[schemars(with = "Option<Vec<String>>")]
+    manifests: Option<Vec<Spanned<String>>>,
+    /// Whether the cluster has EC2 nodes, overriding what the cluster file says (for nodes
+    /// that come from outside the scanned files).
+    ec2_capacity: Option<bool>,
+}
+
+/// A `manifests` glob as it is matched: `*` stays within a folder, `**` crosses folders.
+pub fn manifest_glob(glob: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawIgnore {
+    #[schemars(with = "Option<Vec<String>>")]
     rules: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     paths: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     objects: Option<Vec<Spanned<String>>>,
     reason: Option<String>,
 }
 
 /// `fail-on`: clap's `FailOn` has no serde derive, and the file should not depend on it.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum RawFailOn {
     Error,
@@ -109,20 +170,74 @@ enum RawFailOn {
     Never,
 }
 
-#[derive(Debug, Deserialize)]
+/// EKS service quotas (raise them if your account's are raised).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawLimits {
+    /// Selectors per Fargate profile, FL101 (default 5).
+    #[schemars(with = "Option<std::num::NonZeroUsize>")]
     selectors_per_profile: Option<Spanned<usize>>,
+    /// Label pairs per selector, FL103 (default 5).
+    #[schemars(with = "Option<std::num::NonZeroUsize>")]
     labels_per_selector: Option<Spanned<usize>>,
+    /// Fargate profiles per cluster, FL104 (default 10).
+    #[schemars(with = "Option<std::num::NonZeroUsize>")]
     profiles_per_cluster: Option<Spanned<usize>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Fargate prices, dollars per hour.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPricing {
+    /// Per vCPU-hour (default 0.04048).
+    #[schemars(with = "Option<f64>", range(min = 0))]
     vcpu_hour: Option<Spanned<f64>>,
+    /// Per GB-hour of memory (default 0.004445).
+    #[schemars(with = "Option<f64>", range(min = 0))]
     gb_hour: Option<Spanned<f64>>,
+    /// Per GB-hour of ephemeral storage above the included 20 GB (default 0.000111).
+    #[schemars(with = "Option<f64>", range(min = 0))]
     ephemeral_gb_hour: Option<Spanned<f64>>,
+}
+
+/// The JSON schema of the configuration file, as shipped in `fargate-lint.schema.json`.
+pub fn schema() -> String {
+    let mut schema = schemars::schema_for!(RawConfig).to_value();
+    without_null(&mut schema);
+    let mut out = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Drops the `null` schemars allows for `Option` fields: TOML has no null, an absent key is
+/// how a value is left unset, and an editor should not offer `null`.
+fn without_null(schema: &mut serde_json::Value) {
+    use serde_json::Value;
+    let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t.as_str() != Some("null"));
+                if let [one] = types.as_slice() {
+                    let one = one.clone();
+                    map.insert("type".into(), one);
+                }
+            }
+            if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+                any.retain(|v| !is_null(v));
+                if let [one] = any.as_slice() {
+                    let one = one.clone();
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = one {
+                        map.extend(inner);
+                    }
+                }
+            }
+            map.values_mut().for_each(without_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_null),
+        _ => {}
+    }
 }
 
 /// Where the configuration comes from, per `--config` and `--no-config`.
@@ -143,7 +258,23 @@ pub fn load(explicit: Option<&Path>, no_config: bool) -> Result<Config, String> 
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut config = parse(&text, &path.display().to_string())?;
+    let name = path.display().to_string();
+    let mut config = parse(&text, &name)?;
+    // `[[clusters]]` paths are relative to the configuration's folder, wherever the run is.
+    let base = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for c in &mut config.clusters {
+        c.config = base.join(&c.config);
+        if !c.config.is_file() {
+            let (line, column) = c.at;
+            return Err(format!(
+                "{name}:{line}:{column}: cluster file {} not found",
+                c.config.display()
+            ));
+        }
+    }
     config.path = Some(path);
     Ok(config)
 }
@@ -300,6 +431,27 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
             }
             *slot = price;
         }
+    }
+    for c in raw.clusters.unwrap_or_default() {
+        let manifests = match c.manifests {
+            None => None,
+            Some(globs) => {
+                let mut out = Vec::with_capacity(globs.len());
+                for glob in globs {
+                    if let Err(e) = manifest_glob(glob.get_ref()) {
+                        return Err(at(glob.span(), &format!("invalid manifests glob: {e}")));
+                    }
+                    out.push(glob.into_inner());
+                }
+                Some(out)
+            }
+        };
+        config.clusters.push(ClusterEntry {
+            at: line_column(text, c.config.span().start),
+            config: PathBuf::from(c.config.into_inner()),
+            manifests,
+            ec2_capacity: c.ec2_capacity,
+        });
     }
     Ok(config)
 }

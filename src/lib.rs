@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod emit;
 pub mod image;
+pub mod init;
 pub mod model;
 pub mod placement;
 pub mod quantity;

@@ -99,6 +99,42 @@ pub struct Placement {
     pub reason: PlacementReason,
 }
 
+/// Where every workload lands in every cluster it belongs to. `[[clusters]]` of the
+/// configuration may give a cluster only some manifests; a workload has no placement in the
+/// others. Every reader (outputs, summary, rules) goes through these methods, so none can
+/// forget that a placement may be missing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Placements {
+    /// `rows[w][c]`: workload `w` in cluster `c`, `None` when `w` is not for `c`.
+    rows: Vec<Vec<Option<Placement>>>,
+}
+
+impl Placements {
+    pub fn new(rows: Vec<Vec<Option<Placement>>>) -> Placements {
+        Placements { rows }
+    }
+
+    /// Workload `w` in cluster `c`, if it belongs there.
+    pub fn get(&self, w: usize, c: usize) -> Option<&Placement> {
+        self.rows.get(w)?.get(c)?.as_ref()
+    }
+
+    /// The clusters (by index, in model order) workload `w` belongs to, with its placement.
+    pub fn of(&self, w: usize) -> impl Iterator<Item = (usize, &Placement)> + '_ {
+        self.rows
+            .get(w)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(c, p)| p.as_ref().map(|p| (c, p)))
+    }
+
+    /// Every placement (workload × cluster it belongs to).
+    pub fn all(&self) -> impl Iterator<Item = &Placement> + '_ {
+        self.rows.iter().flatten().flatten()
+    }
+}
+
 /// A selector matches when its namespace pattern matches and every one of its label pairs
 /// matches some label of the pod (key and value of the same pod label). A selector without
 /// a namespace is invalid (EKS and eksctl refuse it), so it matches nothing.

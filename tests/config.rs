@@ -259,3 +259,178 @@ fn bad_globs_point_at_them() {
         "{e}"
     );
 }
+
+/// A cluster whose one profile `name` takes namespace `apps`, and a Deployment `name` in
+/// `apps` (and one in `batch`, which no profile takes).
+fn two_clusters(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    for env in ["prod", "dev"] {
+        write(
+            dir.path(),
+            &format!("clusters/{env}.yaml"),
+            &CLUSTER
+                .replace("name: prod", &format!("name: {env}"))
+                .replace("name: apps", &format!("name: {env}-apps")),
+        );
+        for ns in ["apps", "batch"] {
+            write(
+                dir.path(),
+                &format!("k8s/{env}/{ns}.yaml"),
+                &DEPLOYMENT.replace(
+                    "  name: web\n",
+                    &format!("  name: {env}-{ns}\n  namespace: {ns}\n"),
+                ),
+            );
+        }
+    }
+    write(dir.path(), ".fargate-lint.toml", config);
+    dir
+}
+
+const TWO_CLUSTERS: &str = r#"
+[[clusters]]
+config = "clusters/prod.yaml"
+manifests = ["k8s/prod/**"]
+
+[[clusters]]
+config = "clusters/dev.yaml"
+manifests = ["k8s/dev/*.yaml"]
+"#;
+
+/// `predict --format json k8s` (the cluster files are not among the PATHs): per workload,
+/// its placements as `cluster/compute/profile`.
+fn placements(dir: &Path) -> Vec<(String, Vec<String>)> {
+    let o = run_in(dir, &["predict", "--format", "json", "k8s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    report["workloads"]
+        .as_array()
+        .map(|ws| {
+            ws.iter()
+                .map(|w| {
+                    let ps = w["placements"]
+                        .as_array()
+                        .map(|ps| {
+                            ps.iter()
+                                .map(|p| {
+                                    format!(
+                                        "{}/{}/{}",
+                                        p["cluster"].as_str().unwrap_or(""),
+                                        p["compute"].as_str().unwrap_or(""),
+                                        p["profile"].as_str().unwrap_or("-")
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (w["name"].as_str().unwrap_or("").to_string(), ps)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn sorted(mut v: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
+    v.sort();
+    v
+}
+
+fn expected(rows: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+    sorted(
+        rows.iter()
+            .map(|(w, ps)| (w.to_string(), ps.iter().map(|p| p.to_string()).collect()))
+            .collect(),
+    )
+}
+
+#[test]
+fn clusters_tables_place_each_workload_only_on_its_own_cluster() {
+    let dir = two_clusters(TWO_CLUSTERS);
+    assert_eq!(
+        sorted(placements(dir.path())),
+        expected(&[
+            ("dev-apps", &["dev/fargate/dev-apps"]),
+            ("dev-batch", &["dev/pending/-"]),
+            ("prod-apps", &["prod/fargate/prod-apps"]),
+            ("prod-batch", &["prod/pending/-"]),
+        ])
+    );
+    // Without the tables (the cluster files as PATHs), every workload goes to every cluster.
+    let o = run_in(
+        dir.path(),
+        &["predict", "--format", "json", "--no-config", "."],
+    );
+    let report = json(&o);
+    assert_eq!(
+        report["workloads"][0]["placements"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    // The summary of `check` counts only the placements that exist.
+    let o = run_in(dir.path(), &["check", "--fail-on", "never", "k8s"]);
+    assert!(
+        stdout(&o).contains("(placements: 2 on Fargate, 0 on EC2, 2 pending)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_clusters_table_without_manifests_takes_every_workload_and_ec2_capacity_overrides() {
+    let dir = two_clusters(
+        r#"
+[[clusters]]
+config = "clusters/prod.yaml"
+manifests = ["k8s/prod/**"]
+
+[[clusters]]
+config = "clusters/dev.yaml"
+ec2-capacity = true
+"#,
+    );
+    assert_eq!(
+        sorted(placements(dir.path())),
+        expected(&[
+            ("dev-apps", &["dev/fargate/dev-apps"]),
+            ("dev-batch", &["dev/ec2/-"]),
+            // Clusters in model order: dev's file sorts first.
+            (
+                "prod-apps",
+                &["dev/fargate/dev-apps", "prod/fargate/prod-apps"]
+            ),
+            ("prod-batch", &["dev/ec2/-", "prod/pending/-"]),
+        ])
+    );
+}
+
+#[test]
+fn clusters_table_errors_point_at_them() {
+    let e = error(
+        two_clusters("[[clusters]]\nconfig = \"clusters/prod.yaml\"\nmanifest = []\n").path(),
+        &[],
+    );
+    assert!(
+        e.contains(".fargate-lint.toml:3:1: unknown field `manifest`"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `manifests`?"), "{e}");
+    let e = error(
+        two_clusters("[[clusters]]\nconfig = \"clusters/prod.yaml\"\nmanifests = [\"k8s/{a\"]\n")
+            .path(),
+        &[],
+    );
+    assert!(
+        e.contains(".fargate-lint.toml:3:14: invalid manifests glob"),
+        "{e}"
+    );
+    let e = error(
+        two_clusters("\n[[clusters]]\nconfig = \"clusters/qa.yaml\"\n").path(),
+        &[],
+    );
+    assert!(
+        e.contains(".fargate-lint.toml:3:10: cluster file") && e.contains("qa.yaml not found"),
+        "{e}"
+    );
+}

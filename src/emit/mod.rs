@@ -46,7 +46,7 @@ pub struct PlacementCounts {
 impl PlacementCounts {
     pub fn of(analysis: &Analysis) -> PlacementCounts {
         let mut c = PlacementCounts::default();
-        for p in analysis.placements.iter().flatten() {
+        for p in analysis.placements.all() {
             match p.compute {
                 crate::placement::Compute::Fargate => c.fargate += 1,
                 crate::placement::Compute::Ec2 => c.ec2 += 1,

@@ -52,9 +52,11 @@ fn compute_text(c: Compute) -> &'static str {
 }
 
 /// One workload in one cluster, ready to print.
-struct Row {
+struct Row<'a> {
     workload: usize,
     cluster: usize,
+    /// The workload's placement in the cluster: a row exists only where it has one.
+    placement: &'a Placement,
     compute: Compute,
     profile: Option<String>,
     size: Option<(f64, f64)>,
@@ -105,11 +107,11 @@ pub fn findings_per_workload(a: &Analysis, findings: &[Finding]) -> Vec<usize> {
         .collect()
 }
 
-fn rows(a: &Analysis, findings: &[usize]) -> Vec<Row> {
+fn rows<'a>(a: &'a Analysis, findings: &[usize]) -> Vec<Row<'a>> {
     let mut out = Vec::new();
     for (c, _) in a.model.clusters.iter().enumerate() {
         for (w, workload) in a.model.workloads.iter().enumerate() {
-            let Some(p) = a.placements.get(w).and_then(|ps| ps.get(c)) else {
+            let Some(p) = a.placements.get(w, c) else {
                 continue;
             };
             let sized = a
@@ -120,6 +122,7 @@ fn rows(a: &Analysis, findings: &[usize]) -> Vec<Row> {
             out.push(Row {
                 workload: w,
                 cluster: c,
+                placement: p,
                 compute: p.compute,
                 profile: p.profile.clone(),
                 size: sized
@@ -157,7 +160,7 @@ struct Totals {
     cost: f64,
 }
 
-fn totals<'r>(rows: impl Iterator<Item = &'r Row>) -> Totals {
+fn totals<'r, 'a: 'r>(rows: impl Iterator<Item = &'r Row<'a>>) -> Totals {
     let mut t = Totals::default();
     for r in rows {
         match r.compute {
@@ -226,10 +229,10 @@ pub fn render_human(a: &Analysis, findings: &[usize]) -> String {
             ]
             .map(String::from),
         ];
-        let cluster_rows: Vec<&Row> = rows.iter().filter(|r| r.cluster == c).collect();
+        let cluster_rows: Vec<&Row<'_>> = rows.iter().filter(|r| r.cluster == c).collect();
         for r in &cluster_rows {
             let w = &a.model.workloads[r.workload];
-            let p = &a.placements[r.workload][c];
+            let p = r.placement;
             table.push([
                 format!("{}/{}", w.kind_name, w.name),
                 w.namespace.clone(),
@@ -294,7 +297,7 @@ pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
             "| Workload | Namespace | Compute | Profile | Size | Monthly | Findings | Why |\n",
         );
         out.push_str("|---|---|---|---|---|---:|---:|---|\n");
-        let cluster_rows: Vec<&Row> = rows.iter().filter(|r| r.cluster == c).collect();
+        let cluster_rows: Vec<&Row<'_>> = rows.iter().filter(|r| r.cluster == c).collect();
         for r in &cluster_rows {
             let w = &a.model.workloads[r.workload];
             let _ = writeln!(
@@ -311,7 +314,7 @@ pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
                 size_text(r.size, r.compute),
                 r.cost.map(money).unwrap_or_else(|| "-".into()),
                 r.findings,
-                md(&reason_text(&a.placements[r.workload][c])),
+                md(&reason_text(r.placement)),
             );
         }
         let _ = writeln!(
@@ -333,7 +336,7 @@ enum Target<'a> {
     Pending,
 }
 
-fn target(r: &Row) -> Target<'_> {
+fn target<'r>(r: &'r Row<'_>) -> Target<'r> {
     match r.compute {
         Compute::Fargate => Target::Profile(r.profile.as_deref().unwrap_or("")),
         Compute::Ec2 => Target::Ec2,
@@ -342,7 +345,7 @@ fn target(r: &Row) -> Target<'_> {
 }
 
 /// Per profile of cluster `c` (and EC2, pending): workloads, pods and monthly Fargate cost.
-fn markdown_profile_totals(out: &mut String, a: &Analysis, c: usize, rows: &[&Row]) {
+fn markdown_profile_totals(out: &mut String, a: &Analysis, c: usize, rows: &[&Row<'_>]) {
     let mut groups: BTreeMap<Target<'_>, (usize, u64, f64)> = BTreeMap::new();
     // Profiles that take nothing are listed too: an idle profile is worth seeing.
     for p in a
@@ -378,7 +381,7 @@ fn markdown_profile_totals(out: &mut String, a: &Analysis, c: usize, rows: &[&Ro
 /// A Mermaid flowchart from the profiles of cluster `c` (and EC2, pending) to the workloads
 /// they take, which GitHub renders in comments and job summaries. Node ids are made from
 /// indexes, since names may hold anything; labels are quoted with `"` as `#quot;`.
-fn markdown_diagram(out: &mut String, a: &Analysis, c: usize, rows: &[&Row]) {
+fn markdown_diagram(out: &mut String, a: &Analysis, c: usize, rows: &[&Row<'_>]) {
     if rows.is_empty() {
         return;
     }
@@ -527,7 +530,7 @@ pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
                 .iter()
                 .filter(|r| r.workload == w)
                 .map(|r| {
-                    let p = &a.placements[w][r.cluster];
+                    let p = r.placement;
                     JsonPlacement {
                         cluster: &a.model.clusters[r.cluster].name,
                         compute: r.compute,

@@ -4,7 +4,7 @@ pub use super::Rule;
 pub use super::limits::Limits;
 pub use crate::diagnostic::{Finding, ObjectRef, Severity};
 pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
-pub use crate::placement::{Compute, Placement};
+pub use crate::placement::{Compute, Placement, Placements};
 pub use crate::source::Loc;
 
 use crate::source::SourceFile;
@@ -22,8 +22,9 @@ pub struct InputProblem {
 pub struct Context<'a> {
     pub files: &'a [SourceFile],
     pub model: &'a Model,
-    /// `placements[w][c]`: workload `w` of the model in cluster `c`.
-    pub placements: &'a [Vec<Placement>],
+    /// Workload `w` of the model in each cluster `c` it belongs to: read it through
+    /// [`Context::placements_of`] and the helpers built on it.
+    pub placements: &'a Placements,
     pub input_problems: &'a [InputProblem],
     /// The quotas the profile rules check against.
     pub limits: Limits,
@@ -143,10 +144,7 @@ impl Context<'_> {
         &self,
         w: usize,
     ) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
-        self.model
-            .clusters
-            .iter()
-            .zip(self.placements.get(w).into_iter().flatten())
+        self.placements_of(w)
             .filter(|(_, p)| p.compute == Compute::Fargate)
     }
 
@@ -165,10 +163,7 @@ impl Context<'_> {
     /// overrides them (a DaemonSet matches profiles but never runs on Fargate).
     pub fn profile_match(&self, w: usize) -> Option<Landing<'_>> {
         let mut all = self
-            .model
-            .clusters
-            .iter()
-            .zip(self.placements.get(w).into_iter().flatten())
+            .placements_of(w)
             .filter_map(|(c, p)| p.matching_profiles.first().map(|name| (c, name)));
         let (cluster, profile) = all.next()?;
         Some(Landing {
@@ -271,12 +266,12 @@ pub fn cluster_label(cluster: &Cluster) -> String {
 /// The placement rules (FL215–FL218, FL220): they are about where a pod goes in one cluster,
 /// which differs from cluster to cluster, so they report per cluster.
 impl Context<'_> {
-    /// Every cluster with the placement of workload `w` in it, in model order.
+    /// Every cluster workload `w` belongs to, with its placement there, in model order:
+    /// the one accessor every placement helper goes through.
     pub fn placements_of(&self, w: usize) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
-        self.model
-            .clusters
-            .iter()
-            .zip(self.placements.get(w).into_iter().flatten())
+        self.placements
+            .of(w)
+            .filter_map(|(c, p)| self.model.clusters.get(c).map(|cluster| (cluster, p)))
     }
 
     /// A finding about workload `w` placed in `cluster`: the cluster, the profile that takes
