@@ -294,6 +294,20 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The rule a `[rules]` key or an `[[ignore]]` entry names, or the message saying it names
+/// none, with the closest rule suggested.
+fn named_rule(key: &Spanned<String>) -> Result<&'static rules::Rule, String> {
+    rules::find(key.get_ref()).ok_or_else(|| {
+        let suggestion = rules::closest(key.get_ref())
+            .map(|r| format!("; did you mean `{}` ({})?", r.code, r.name))
+            .unwrap_or_default();
+        format!(
+            "`{}` names no rule (see `fargate-lint rules`){suggestion}",
+            key.get_ref()
+        )
+    })
+}
+
 /// Parses and checks the text of a configuration file; `name` is how errors name the file.
 pub fn parse(text: &str, name: &str) -> Result<Config, String> {
     let at = |span: Range<usize>, message: &str| {
@@ -341,18 +355,7 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         config.allowed_registries.push(glob.into_inner());
     }
     for (key, level) in raw.rules.unwrap_or_default() {
-        let Some(rule) = rules::find(key.get_ref()) else {
-            let suggestion = rules::closest(key.get_ref())
-                .map(|r| format!("; did you mean `{}` ({})?", r.code, r.name))
-                .unwrap_or_default();
-            return Err(at(
-                key.span(),
-                &format!(
-                    "`{}` names no rule (see `fargate-lint rules`){suggestion}",
-                    key.get_ref()
-                ),
-            ));
-        };
+        let rule = named_rule(&key).map_err(|m| at(key.span(), &m))?;
         config.rules.insert(rule.code, level);
     }
     for table in raw.ignore.unwrap_or_default() {
@@ -365,18 +368,7 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
             ..Ignore::default()
         };
         for key in raw.rules.unwrap_or_default() {
-            let Some(rule) = rules::find(key.get_ref()) else {
-                let suggestion = rules::closest(key.get_ref())
-                    .map(|r| format!("; did you mean `{}` ({})?", r.code, r.name))
-                    .unwrap_or_default();
-                return Err(at(
-                    key.span(),
-                    &format!(
-                        "`{}` names no rule (see `fargate-lint rules`){suggestion}",
-                        key.get_ref()
-                    ),
-                ));
-            };
+            let rule = named_rule(&key).map_err(|m| at(key.span(), &m))?;
             ignore.rules.push(rule.code);
         }
         for (globs, slot, what) in [

@@ -7,20 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-/// One profile for namespace `apps`, with a role so that only the workload rules speak.
-const CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: prod
-  region: eu-west-1
-iam:
-  fargatePodExecutionRoleARN: arn:aws:iam::123456789012:role/fargate
-fargateProfiles:
-  - name: apps
-    selectors:
-      - namespace: apps
-";
-
 /// A Deployment without a namespace pulling from Docker Hub: FL201 (warning) when it lands
 /// on Fargate, that is when the default namespace is `apps`; 1 vCPU and 8 GiB gives an FL213
 /// note.
@@ -46,20 +32,12 @@ spec:
 fn repo(config: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
-    write(dir.path(), "k8s/cluster.yaml", CLUSTER);
+    write(dir.path(), "k8s/cluster.yaml", APPS_CLUSTER);
     write(dir.path(), "k8s/deployment.yaml", DEPLOYMENT);
     if let Some(config) = config {
         write(dir.path(), ".fargate-lint.toml", config);
     }
     dir
-}
-
-fn write(dir: &Path, path: &str, content: &str) {
-    let path = dir.join(path);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("a folder");
-    }
-    std::fs::write(path, content).expect("a file");
 }
 
 /// The codes `check --format json` reports, in order.
@@ -175,7 +153,7 @@ fn the_file_is_found_from_a_subfolder_but_not_above_the_repository() {
     let outer = tempfile::tempdir().expect("a temporary folder");
     write(outer.path(), ".fargate-lint.toml", "bad-key = 1\n");
     write(outer.path(), "repo/.git/HEAD", "ref: refs/heads/main\n");
-    write(outer.path(), "repo/k8s/cluster.yaml", CLUSTER);
+    write(outer.path(), "repo/k8s/cluster.yaml", APPS_CLUSTER);
     assert_eq!(codes(&outer.path().join("repo/k8s"), &[]).0, Some(0));
 }
 
@@ -269,7 +247,7 @@ fn two_clusters(config: &str) -> tempfile::TempDir {
         write(
             dir.path(),
             &format!("clusters/{env}.yaml"),
-            &CLUSTER
+            &APPS_CLUSTER
                 .replace("name: prod", &format!("name: {env}"))
                 .replace("name: apps", &format!("name: {env}-apps")),
         );

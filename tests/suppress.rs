@@ -9,20 +9,6 @@ use std::path::Path;
 
 use common::*;
 
-/// One profile for namespace `apps`, with a role so that only the workload rules speak.
-const CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5
-kind: ClusterConfig
-metadata:
-  name: prod
-  region: eu-west-1
-iam:
-  fargatePodExecutionRoleARN: arn:aws:iam::123456789012:role/fargate
-fargateProfiles:
-  - name: apps
-    selectors:
-      - namespace: apps
-";
-
 /// A Deployment in `apps` pulling from Docker Hub: FL201 (a warning) on line 13 (`@META@`
 /// and `@POD@` stand for metadata annotations and pod-template annotations, `@ABOVE@` for a
 /// line above the image, `@SAME@` for a comment after it).
@@ -62,20 +48,12 @@ fn deployment(fill: &[(&str, &str)]) -> String {
 fn repo(deployment: &str, config: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
-    write(dir.path(), "k8s/cluster.yaml", CLUSTER);
+    write(dir.path(), "k8s/cluster.yaml", APPS_CLUSTER);
     write(dir.path(), "k8s/web.yaml", deployment);
     if let Some(config) = config {
         write(dir.path(), ".fargate-lint.toml", config);
     }
     dir
-}
-
-fn write(dir: &Path, path: &str, content: &str) {
-    let path = dir.join(path);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("a folder");
-    }
-    std::fs::write(path, content).expect("a file");
 }
 
 /// `check --format json` on the FL201 and FL004 findings (the others are beside the point):

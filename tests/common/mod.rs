@@ -55,3 +55,27 @@ pub fn json(o: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// A cluster with one Fargate profile for namespace `apps` and a pod execution role, so that
+/// only the workload rules speak about what lands there.
+pub const APPS_CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: prod
+  region: eu-west-1
+iam:
+  fargatePodExecutionRoleARN: arn:aws:iam::123456789012:role/fargate
+fargateProfiles:
+  - name: apps
+    selectors:
+      - namespace: apps
+";
+
+/// Writes `content` to `dir/path`, making the folders on the way.
+pub fn write(dir: &Path, path: &str, content: &str) {
+    let path = dir.join(path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("a folder");
+    }
+    std::fs::write(path, content).expect("a file");
+}
