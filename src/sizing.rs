@@ -222,38 +222,29 @@ fn max(a: Amounts, b: Amounts) -> Amounts {
     [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])]
 }
 
-/// §6 steps 1–2: what the pod needs, per resource.
-///
-/// This is Kubernetes' own rule for pods with sidecars (KEP-753, `PodRequests` in
-/// `component-helpers/resource`), which reduces to §6 when there are no sidecars:
+/// §6 steps 1–2: what the pod needs, per resource, exactly as fargate.md says:
 ///
 /// - long-running = sum of regular containers and sidecars (init containers with
 ///   `restartPolicy: Always`), which run for the pod's whole life;
-/// - while init containers run, sidecars started before keep running: a plain init
-///   container needs its own request plus every sidecar defined before it; a sidecar, when
-///   it starts, needs itself plus the sidecars before it;
-/// - the pod needs the larger of long-running and the largest init-phase value.
+/// - init = the largest request among the other (plain) init containers;
+/// - the pod needs the larger of the two.
 ///
-/// Init containers are taken in their order in `pod.containers` (init and sidecar
-/// containers in spec order; regular containers may come anywhere, their order does not
-/// matter). Sums saturate instead of overflowing.
+/// Kubernetes itself (KEP-753) also counts the sidecars started before a plain init
+/// container while it runs, which can only raise the init value; Fargate does not document
+/// sidecars, so the spec's rule is followed and a pod whose init phase would be larger with
+/// that rule is predicted one size smaller than Kubernetes might ask for. Sums saturate
+/// instead of overflowing.
 pub fn pod_need(pod: &PodFacts) -> PodNeed {
     let mut unresolved = Vec::new();
     let mut long_running: Amounts = [0; 3];
-    let mut sidecars_started: Amounts = [0; 3];
     let mut init_phase: Amounts = [0; 3];
     for container in &pod.containers {
         let request = container_request(container, &mut unresolved);
         match container.kind {
-            ContainerKind::Regular => long_running = sum(long_running, request),
-            ContainerKind::Sidecar => {
-                long_running = sum(long_running, request);
-                sidecars_started = sum(sidecars_started, request);
-                init_phase = max(init_phase, sidecars_started);
+            ContainerKind::Regular | ContainerKind::Sidecar => {
+                long_running = sum(long_running, request)
             }
-            ContainerKind::Init => {
-                init_phase = max(init_phase, sum(request, sidecars_started));
-            }
+            ContainerKind::Init => init_phase = max(init_phase, request),
         }
     }
     let [millicpu, memory_bytes, ephemeral_bytes] = max(long_running, init_phase);
@@ -508,51 +499,47 @@ mod tests {
     }
 
     #[test]
-    fn init_containers_after_a_sidecar_run_beside_it() {
-        // The init container starts once the sidecar runs: 1000m + 250m at that moment.
-        let after = pod_need(&pod(vec![
-            sidecar(&[("cpu", "250m")]),
-            init(&[("cpu", "1")]),
-            regular(&[("cpu", "500m")]),
-        ]));
-        assert_eq!(after.millicpu, 1250);
-        // Defined before the sidecar, it runs alone.
-        let before = pod_need(&pod(vec![
-            init(&[("cpu", "1")]),
-            sidecar(&[("cpu", "250m")]),
-            regular(&[("cpu", "500m")]),
-        ]));
-        assert_eq!(before.millicpu, 1000);
+    fn init_request_is_the_largest_plain_init_container_whatever_the_order() {
+        // fargate.md §6.2: init = the largest request among the (non-sidecar) init
+        // containers; sidecars count with the long-running containers only.
+        for containers in [
+            vec![
+                sidecar(&[("cpu", "250m")]),
+                init(&[("cpu", "1")]),
+                regular(&[("cpu", "500m")]),
+            ],
+            vec![
+                init(&[("cpu", "1")]),
+                sidecar(&[("cpu", "250m")]),
+                regular(&[("cpu", "500m")]),
+            ],
+            vec![
+                regular(&[("cpu", "500m")]),
+                sidecar(&[("cpu", "250m")]),
+                init(&[("cpu", "1")]),
+            ],
+        ] {
+            assert_eq!(pod_need(&pod(containers)).millicpu, 1000);
+        }
     }
 
     #[test]
-    fn sidecars_accumulate_during_init() {
-        // Two sidecars then an init container: 300 + 200 + 600 = 1100 while it runs;
-        // long-running is only 300 + 200 + 100 = 600.
+    fn long_running_wins_when_sidecars_and_containers_add_up_past_init() {
+        // Long-running: 300 + 200 + 100 = 600 MiB; the init container alone: 500 MiB.
         let n = pod_need(&pod(vec![
             sidecar(&[("memory", "300Mi")]),
             sidecar(&[("memory", "200Mi")]),
-            init(&[("memory", "600Mi")]),
-            regular(&[("memory", "100Mi")]),
-        ]));
-        assert_eq!(n.memory_bytes, 1100 * MIB);
-        // Sidecars alone: the init phase never exceeds long-running.
-        let n = pod_need(&pod(vec![
-            sidecar(&[("memory", "300Mi")]),
-            sidecar(&[("memory", "200Mi")]),
+            init(&[("memory", "500Mi")]),
             regular(&[("memory", "100Mi")]),
         ]));
         assert_eq!(n.memory_bytes, 600 * MIB);
-    }
-
-    #[test]
-    fn regular_containers_listed_first_do_not_change_init_order() {
+        // A larger init container wins: 700 MiB.
         let n = pod_need(&pod(vec![
-            regular(&[("cpu", "500m")]),
-            sidecar(&[("cpu", "250m")]),
-            init(&[("cpu", "1")]),
+            sidecar(&[("memory", "300Mi")]),
+            init(&[("memory", "700Mi")]),
+            regular(&[("memory", "100Mi")]),
         ]));
-        assert_eq!(n.millicpu, 1250);
+        assert_eq!(n.memory_bytes, 700 * MIB);
     }
 
     #[test]
