@@ -7,9 +7,9 @@ use rayon::prelude::*;
 
 use crate::discover::{DiscoverError, DiscoverOptions, Input, discover};
 use crate::model::{self, FileEntry, FileFacts, Model};
-use crate::placement::{Placements, place};
+use crate::placement::{Placements, place, refuse};
 use crate::rules::prelude::InputProblem;
-use crate::sizing::{FargateSize, PodNeed, Pricing, pod_need, size_for};
+use crate::sizing::{FargateSize, PodNeed, Pricing, ephemeral_exceeds_max, pod_need, size_for};
 use crate::source::{FileId, Loc, Pos, SourceFile, Span};
 use crate::yaml;
 
@@ -71,6 +71,13 @@ pub struct WorkloadSize {
     pub need: PodNeed,
     /// `None` when the pod is over the largest Fargate size.
     pub size: Option<FargateSize>,
+}
+
+impl WorkloadSize {
+    /// Fargate takes the pod: it fits the largest size and its ephemeral storage limit.
+    pub fn fits_fargate(&self) -> bool {
+        self.size.is_some() && !ephemeral_exceeds_max(self.need.ephemeral_bytes)
+    }
 }
 
 pub struct Analysis {
@@ -344,24 +351,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             cluster.ec2_capacity = ec2;
         }
     }
-    let placements = Placements::new(
-        model
-            .workloads
-            .par_iter()
-            .map(|w| {
-                let path = canonical
-                    .get(w.loc.file.0 as usize)
-                    .and_then(Option::as_deref);
-                model
-                    .clusters
-                    .iter()
-                    .zip(&scopes)
-                    .map(|(c, scopes)| belongs(scopes, path).then(|| place(c, w)))
-                    .collect()
-            })
-            .collect(),
-    );
-    let sizes = model
+    let sizes: Vec<WorkloadSize> = model
         .workloads
         .par_iter()
         .map(|w| {
@@ -372,6 +362,26 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             }
         })
         .collect();
+    let placements = Placements::new(
+        model
+            .workloads
+            .par_iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let path = canonical
+                    .get(w.loc.file.0 as usize)
+                    .and_then(Option::as_deref);
+                // A pod Fargate cannot size is refused there: Pending, not Fargate.
+                let fits = sizes.get(i).is_some_and(WorkloadSize::fits_fargate);
+                model
+                    .clusters
+                    .iter()
+                    .zip(&scopes)
+                    .map(|(c, scopes)| belongs(scopes, path).then(|| refuse(place(c, w), fits)))
+                    .collect()
+            })
+            .collect(),
+    );
 
     Ok(Analysis {
         files,

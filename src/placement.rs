@@ -83,6 +83,10 @@ pub enum PlacementReason {
     DaemonSet,
     /// No profile matches.
     NoMatch,
+    /// Profile `profile` takes the pod, but the Fargate scheduler refuses it: it needs more
+    /// than the largest Fargate size or ephemeral storage (fargate.md §5), so it stays
+    /// Pending (`POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE`). See [`refuse`].
+    Refused { profile: String },
 }
 
 /// The placement of the pods of one workload in one cluster.
@@ -132,6 +136,24 @@ impl Placements {
     /// Every placement (workload × cluster it belongs to).
     pub fn all(&self) -> impl Iterator<Item = &Placement> + '_ {
         self.rows.iter().flatten().flatten()
+    }
+}
+
+/// A Fargate placement of a pod that Fargate cannot size becomes Pending: the profile takes
+/// it, the scheduler refuses it. Any other placement is returned as it is. Kept apart from
+/// [`place`] because it needs the pod's size, which [`crate::sizing`] computes.
+pub fn refuse(placement: Placement, fits: bool) -> Placement {
+    if fits || placement.compute != Compute::Fargate {
+        return placement;
+    }
+    Placement {
+        compute: Compute::Pending,
+        reason: PlacementReason::Refused {
+            profile: placement.profile.unwrap_or_default(),
+        },
+        profile: None,
+        profile_index: None,
+        matching_profiles: placement.matching_profiles,
     }
 }
 
@@ -932,5 +954,35 @@ mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    #[test]
+    fn refuse_turns_only_an_unsizable_fargate_placement_into_pending() {
+        let fargate = Placement {
+            compute: Compute::Fargate,
+            profile: Some("apps".into()),
+            profile_index: Some(0),
+            matching_profiles: vec!["apps".into()],
+            reason: PlacementReason::Matched,
+        };
+        assert_eq!(refuse(fargate.clone(), true), fargate);
+        let refused = refuse(fargate, false);
+        assert_eq!(refused.compute, Compute::Pending);
+        assert_eq!((refused.profile, refused.profile_index), (None, None));
+        assert_eq!(refused.matching_profiles, ["apps"]);
+        assert_eq!(
+            refused.reason,
+            PlacementReason::Refused {
+                profile: "apps".into()
+            }
+        );
+        let ec2 = Placement {
+            compute: Compute::Ec2,
+            profile: None,
+            profile_index: None,
+            matching_profiles: vec![],
+            reason: PlacementReason::NoMatch,
+        };
+        assert_eq!(refuse(ec2.clone(), false), ec2);
     }
 }

@@ -210,3 +210,34 @@ fn findings_per_workload_match_check() {
     ]));
     assert!(markdown.contains("| Findings |"), "{markdown}");
 }
+
+#[test]
+fn pods_too_large_for_fargate_are_pending_not_fargate_without_a_size() {
+    // interface.md: `fargate_size` and `monthly_cost_usd` are set whenever `compute` is
+    // `fargate`; Fargate refuses these pods, so they stay Pending.
+    let o = run(&["predict", "--format", "json", "testdata/rules/FL210/fires"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    for name in ["crunch", "scratch"] {
+        let p = placement(&report, name, "prod");
+        assert_eq!(p["compute"], "pending", "{p:#}");
+        assert_eq!(p["profile"], Value::Null);
+        assert_eq!(p["fargate_size"], Value::Null);
+        assert_eq!(p["monthly_cost_usd"], Value::Null);
+        assert_eq!(p["matching_profiles"], serde_json::json!(["apps"]));
+        assert!(
+            p["reason"].as_str().is_some_and(|r| r.contains("refused")),
+            "{p:#}"
+        );
+    }
+    for w in report["workloads"].as_array().into_iter().flatten() {
+        for p in w["placements"].as_array().into_iter().flatten() {
+            if p["compute"] == "fargate" {
+                assert!(
+                    p["fargate_size"].is_object() && p["monthly_cost_usd"].is_number(),
+                    "{p:#}"
+                );
+            }
+        }
+    }
+}

@@ -40,6 +40,9 @@ pub fn reason_text(p: &Placement) -> String {
         PlacementReason::CustomScheduler(s) => format!("custom scheduler `{s}`"),
         PlacementReason::DaemonSet => "DaemonSets never run on Fargate".into(),
         PlacementReason::NoMatch => "no profile matches".into(),
+        PlacementReason::Refused { profile } => {
+            format!("profile `{profile}` takes it; too large for Fargate, refused")
+        }
     }
 }
 

@@ -38,7 +38,15 @@ fn gib(bytes: u64) -> String {
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w, landing) in cx.fargate_workloads() {
+    // Such pods are placed Pending (reason `Refused`): the profile takes them, and the
+    // Fargate scheduler refuses them.
+    let refused = cx
+        .model
+        .workloads
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| cx.refused_landing(i).map(|l| (i, w, l)));
+    for (i, w, landing) in refused {
         let Some(size) = cx.sizes.get(i) else {
             continue;
         };
@@ -69,11 +77,11 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     &landing,
                     at.map_or(fallback, |t| t.loc),
                     format!(
-                        "the pods of {} need {} vCPU and {} of memory (256 MiB added by Fargate), more than the largest Fargate size, 16 vCPU and 120 GB; it {}, and the pod is refused (`POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE`)",
+                        "the pods of {} need {} vCPU and {} of memory (256 MiB added by Fargate), more than the largest Fargate size, 16 vCPU and 120 GB; {} selects them, and Fargate refuses the pods (`POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE`): they stay Pending",
                         workload_label(w),
                         need.millicpu as f64 / 1000.0,
                         gib(need.memory_bytes.saturating_add(256 << 20)),
-                        landing.phrase()
+                        landing.phrase_with("").trim_start()
                     ),
                 )
                 .help("lower the requests (and limits) to fit 16 vCPU and 120 GB, split the workload, or run it on EC2 nodes"),
@@ -92,10 +100,10 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     &landing,
                     at.map_or(fallback, |t| t.loc),
                     format!(
-                        "the pods of {} ask for {} of ephemeral storage, more than the 175 GiB Fargate gives a pod; it {}",
+                        "the pods of {} ask for {} of ephemeral storage, more than the 175 GiB Fargate gives a pod; {} selects them, and Fargate refuses the pods: they stay Pending",
                         workload_label(w),
                         gib(need.ephemeral_bytes),
-                        landing.phrase()
+                        landing.phrase_with("").trim_start()
                     ),
                 )
                 .help("ask for 175 GiB or less, and keep large data on EFS or S3"),

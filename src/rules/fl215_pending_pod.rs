@@ -21,8 +21,11 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             }
             let (loc, why) = match &placement.reason {
                 // A DaemonSet without nodes makes no pods at all (FL202 covers it on
-                // Fargate); a pinned profile that fails is FL216's, which says Pending.
-                PlacementReason::DaemonSet | PlacementReason::PinnedMismatch { .. } => continue,
+                // Fargate); a pinned profile that fails is FL216's, which says Pending; a pod
+                // too large for Fargate is FL210's, which says it is refused.
+                PlacementReason::DaemonSet
+                | PlacementReason::PinnedMismatch { .. }
+                | PlacementReason::Refused { .. } => continue,
                 PlacementReason::FargateSchedulerNoMatch => (
                     w.pod.scheduler_name.as_ref().map_or(match_anchor(w), |s| s.loc),
                     "it asks for `schedulerName: fargate-scheduler`, which only schedules pods a Fargate profile takes, and no profile selects it".to_string(),

@@ -159,6 +159,25 @@ impl Context<'_> {
         })
     }
 
+    /// Where Fargate refuses workload `w`: a profile takes it, but the pod is over the
+    /// largest Fargate size (placement reason `Refused`), in any cluster.
+    pub fn refused_landing(&self, w: usize) -> Option<Landing<'_>> {
+        let mut all = self
+            .placements_of(w)
+            .filter_map(|(cluster, p)| match &p.reason {
+                crate::placement::PlacementReason::Refused { profile } => {
+                    Some((cluster, profile.as_str()))
+                }
+                _ => None,
+            });
+        let (cluster, profile) = all.next()?;
+        Some(Landing {
+            cluster,
+            profile,
+            others: all.count(),
+        })
+    }
+
     /// Where workload `w` would land on Fargate by its profiles' selectors alone, whatever
     /// overrides them (a DaemonSet matches profiles but never runs on Fargate).
     pub fn profile_match(&self, w: usize) -> Option<Landing<'_>> {
