@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser};
 use crate::analysis::{Analysis, ClusterScope, Settings, analyze};
 use crate::cli::{
     CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
-    RunArgs, with_default_command,
+    RuleArgs, RunArgs, with_default_command,
 };
 use crate::config::{self, Config};
 use crate::diagnostic::{Finding, Severity};
@@ -164,7 +164,7 @@ fn selects(token: &str, rule: &Rule) -> bool {
 }
 
 /// The rules that `--select` and `--ignore` leave on.
-fn selected_rules(args: &CheckArgs) -> Result<Vec<&'static str>, String> {
+fn selected_rules(args: &RuleArgs) -> Result<Vec<&'static str>, String> {
     for token in args.select.iter().chain(&args.ignore) {
         if !token.trim().is_empty() && !RULES.iter().any(|r| selects(token, r)) {
             return Err(format!("`{token}` names no rule; see `fargate-lint rules`"));
@@ -232,7 +232,7 @@ fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
 }
 
 fn check(args: &CheckArgs) -> Result<i32, String> {
-    let on = selected_rules(args)?;
+    let on = selected_rules(&args.rules)?;
     let config = load_config(&args.run)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
     let analysis = run_analysis(&args.run, &config)?;
@@ -269,6 +269,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
 }
 
 fn predict(args: &PredictArgs) -> Result<i32, String> {
+    let on = selected_rules(&args.rules)?;
     let config = load_config(&args.run)?;
     let analysis = run_analysis(&args.run, &config)?;
     // What `check` would report about each workload, for the FINDINGS column.
@@ -277,11 +278,11 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
     let findings: Vec<Finding> =
         suppress::apply(&analysis, &config, run_rules(&analysis, &config), &enabled)
             .into_iter()
-            .filter(Finding::counts)
+            .filter(|f| f.counts() && on.contains(&f.code))
             .collect();
     let counts = emit::predict::findings_per_workload(&analysis, &findings);
     let out = match args.format {
-        PredictFormat::Human => emit::predict::render_human(&analysis, &counts),
+        PredictFormat::Human => emit::predict::render_human(&analysis, &counts, args.quiet),
         PredictFormat::Json => emit::predict::render_json(&analysis, &counts),
         PredictFormat::Markdown => emit::predict::render_markdown(&analysis, &counts),
     };
@@ -299,6 +300,10 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
             p.loc.span.start.line,
             p.message
         );
+        return Ok(EXIT_FINDINGS);
+    }
+    // Only an explicit `--fail-on` makes findings matter here: `predict` is a report.
+    if args.fail_on.is_some_and(|level| fails(&findings, level)) {
         return Ok(EXIT_FINDINGS);
     }
     Ok(EXIT_OK)

@@ -131,12 +131,8 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
-    /// Only these rules: comma list of codes, names or prefixes (FL2).
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Not these rules: comma list of codes, names or prefixes.
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// The lowest severity that makes the exit code 1 [default: the configuration's
     /// `fail-on`, else warning].
     #[arg(long, value_enum)]
@@ -160,6 +156,27 @@ pub struct PredictArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PredictFormat::Human)]
     pub format: PredictFormat,
+    /// Which rules the FINDINGS column counts.
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Also exit 1 when a counted finding is at or above this severity (by default only an
+    /// input that cannot be read makes `predict` exit 1).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The tables only, without the totals lines.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Rule selection, shared by `check` and `predict`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Only these rules: comma list of codes, names or prefixes (FL2).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Not these rules: comma list of codes, names or prefixes.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 const SUBCOMMANDS: &[&str] = &[

@@ -241,3 +241,45 @@ fn pods_too_large_for_fargate_are_pending_not_fargate_without_a_size() {
         }
     }
 }
+
+#[test]
+fn predict_takes_the_rule_options_of_check() {
+    // interface.md lists --select/--ignore, --fail-on and -q for check and predict alike.
+    let all = json(&run(&["predict", "--format", "json", "testdata/example"]));
+    let none = json(&run(&[
+        "predict",
+        "--format",
+        "json",
+        "--ignore",
+        "FL2",
+        "testdata/example",
+    ]));
+    let job = |r: &Value| placement(r, "nightly-report", "shop")["findings"].clone();
+    assert_eq!(job(&all), 1, "FL213 about the CronJob");
+    assert_eq!(job(&none), 0);
+    // Findings make predict fail only when asked to.
+    assert_eq!(run(&["predict", "testdata/example"]).status.code(), Some(0));
+    assert_eq!(
+        run(&["predict", "--fail-on", "note", "testdata/example"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["predict", "--fail-on", "warning", "testdata/example"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["predict", "--select", "FL999", "testdata/example"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let quiet = stdout(&run(&["predict", "-q", "testdata/example"]));
+    assert!(
+        quiet.contains("Deployment/web") && !quiet.contains("/month"),
+        "{quiet}"
+    );
+}

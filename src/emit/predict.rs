@@ -204,7 +204,8 @@ fn totals_text(t: &Totals) -> String {
 const NO_CLUSTER: &str = "no cluster definition found (eksctl ClusterConfig or EKS API profile JSON): add one to the paths or pass --cluster FILE\n";
 
 /// Plain-text table, one per cluster, columns padded to the widest cell.
-pub fn render_human(a: &Analysis, findings: &[usize]) -> String {
+/// `quiet` leaves out the totals line of each cluster.
+pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
     let rows = rows(a, findings);
     let mut out = String::new();
     if a.model.clusters.is_empty() {
@@ -270,11 +271,15 @@ pub fn render_human(a: &Analysis, findings: &[usize]) -> String {
             out.push_str(line.trim_end());
             out.push('\n');
         }
-        let _ = writeln!(
-            out,
-            "  {}\n",
-            totals_text(&totals(cluster_rows.into_iter()))
-        );
+        if quiet {
+            out.push('\n');
+        } else {
+            let _ = writeln!(
+                out,
+                "  {}\n",
+                totals_text(&totals(cluster_rows.into_iter()))
+            );
+        }
     }
     if a.model.workloads.is_empty() {
         out.push_str("no workloads found\n");
