@@ -16,7 +16,10 @@ pub(crate) static RULE: Rule = Rule {
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for (_, w, landing) in cx.fargate_workloads() {
         for (i, c) in w.pod.containers.iter().enumerate() {
-            let Some(image) = &c.image else { continue };
+            // An empty image names no registry; the API server refuses such a pod anyway.
+            let Some(image) = c.image.as_ref().filter(|i| !i.value.trim().is_empty()) else {
+                continue;
+            };
             let from = match registry(&image.value) {
                 r if is_allowed(&r, cx.allowed_registries) => continue,
                 Registry::DockerHub => "Docker Hub".to_string(),
