@@ -513,3 +513,19 @@ spec:
         Some("gp3")
     );
 }
+
+#[test]
+fn a_list_item_repeated_through_an_alias_is_one_workload() {
+    let text = "apiVersion: v1
+kind: List
+items:
+  - &pod
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: once}
+    spec: {containers: [{name: c, image: x}]}
+  - *pod
+";
+    let m = model(&[("l.yaml", text)]);
+    assert_eq!(m.workloads.len(), 1);
+}

@@ -55,7 +55,13 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
     for doc in &parsed.documents {
         let Some(root) = doc.root() else { continue };
         let mut stack = vec![(root.resolved(), 0usize)];
+        // A List item written as an alias of another item is the same object, not a second
+        // one: read each node once.
+        let mut seen = std::collections::HashSet::new();
         while let Some((node, depth)) = stack.pop() {
+            if !seen.insert(node.id()) {
+                continue;
+            }
             let api = node.get("apiVersion").and_then(|n| n.as_str());
             let kind = node.get("kind").and_then(|n| n.as_str());
             match (api, kind) {
