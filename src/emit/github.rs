@@ -26,20 +26,11 @@ pub fn escape_data(s: &str) -> String {
     out
 }
 
-/// Escapes a property value of a workflow command (`file=`, `title=`).
+/// Escapes a property value of a workflow command (`file=`, `title=`): the data escapes,
+/// and `:` and `,`, which end a property. `%` is already escaped by then, so the `%` these
+/// add are not escaped twice.
 pub fn escape_property(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The workflow command for a severity: GitHub has `error`, `warning` and `notice`.
