@@ -12,26 +12,12 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
-        for (i, c) in w.pod.containers.iter().enumerate() {
-            let Some(setting) = &c.security.privileged else {
-                continue;
-            };
-            out.push(
-                cx.landing_finding(
-                    rule,
-                    w,
-                    &landing,
-                    setting.key.loc,
-                    format!(
-                        "{} of {} is privileged; it {}, which refuses privileged containers",
-                        container_label(w, i),
-                        workload_label(w),
-                        landing.phrase()
-                    ),
-                )
-                .help("drop `privileged: true`; if the container needs the host, run the workload on EC2 nodes"),
-            );
-        }
-    }
+    cx.refused_container_setting(
+        rule,
+        out,
+        |s| s.privileged.as_ref(),
+        "is privileged",
+        "privileged containers",
+        "drop `privileged: true`; if the container needs the host, run the workload on EC2 nodes",
+    );
 }

@@ -13,26 +13,12 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
-        for (i, c) in w.pod.containers.iter().enumerate() {
-            let Some(setting) = &c.security.allow_privilege_escalation else {
-                continue;
-            };
-            out.push(
-                cx.landing_finding(
-                    rule,
-                    w,
-                    &landing,
-                    setting.key.loc,
-                    format!(
-                        "{} of {} allows privilege escalation; it {}, which refuses `allowPrivilegeEscalation: true`",
-                        container_label(w, i),
-                        workload_label(w),
-                        landing.phrase()
-                    ),
-                )
-                .help("set `allowPrivilegeEscalation: false` or remove it"),
-            );
-        }
-    }
+    cx.refused_container_setting(
+        rule,
+        out,
+        |s| s.allow_privilege_escalation.as_ref(),
+        "allows privilege escalation",
+        "`allowPrivilegeEscalation: true`",
+        "set `allowPrivilegeEscalation: false` or remove it",
+    );
 }

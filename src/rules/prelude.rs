@@ -202,6 +202,42 @@ impl Context<'_> {
             .filter_map(|(i, w)| self.landing(i).map(|l| (i, w, l)))
     }
 
+    /// One finding per container of a Fargate pod that turns on a security setting Fargate
+    /// refuses (`privileged`, `allowPrivilegeEscalation`): on the setting's key, saying
+    /// what the container `does` and what Fargate `refuses`.
+    pub fn refused_container_setting(
+        &self,
+        rule: &Rule,
+        out: &mut Vec<Finding>,
+        setting: fn(&crate::model::ContainerSecurity) -> Option<&crate::model::Label>,
+        does: &str,
+        refuses: &str,
+        help: &str,
+    ) {
+        for (_, w, landing) in self.fargate_workloads() {
+            for (i, c) in w.pod.containers.iter().enumerate() {
+                let Some(found) = setting(&c.security) else {
+                    continue;
+                };
+                out.push(
+                    self.landing_finding(
+                        rule,
+                        w,
+                        &landing,
+                        found.key.loc,
+                        format!(
+                            "{} of {} {does}; it {}, which refuses {refuses}",
+                            container_label(w, i),
+                            workload_label(w),
+                            landing.phrase()
+                        ),
+                    )
+                    .help(help),
+                );
+            }
+        }
+    }
+
     /// A finding about workload `w` where it lands (`landing`): the cluster, profile and
     /// object filled in.
     pub fn landing_finding(
