@@ -138,23 +138,30 @@ impl Context<'_> {
         }
     }
 
-    /// Every cluster where workload `w` lands on Fargate, with its placement, in model
-    /// order.
-    pub fn fargate_placements(
-        &self,
-        w: usize,
-    ) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
-        self.placements_of(w)
-            .filter(|(_, p)| p.compute == Compute::Fargate)
+    /// Every cluster where a Fargate profile takes workload `w`, with the profile's name, in
+    /// model order: the pods run there, or Fargate refuses them for their size (placement
+    /// reason `Refused`, FL210). A refused pod keeps every other fault reported, so that
+    /// fixing its size does not uncover a second round of errors.
+    fn taken_by_profile(&self, w: usize) -> impl Iterator<Item = (&Cluster, &str, bool)> + '_ {
+        self.placements_of(w).filter_map(|(cluster, p)| match &p.reason {
+            crate::placement::PlacementReason::Refused { profile } => {
+                Some((cluster, profile.as_str(), true))
+            }
+            _ if p.compute == Compute::Fargate => {
+                Some((cluster, p.profile.as_deref().unwrap_or(""), false))
+            }
+            _ => None,
+        })
     }
 
-    /// Where workload `w` lands on Fargate, if it does in any cluster.
+    /// Where a Fargate profile takes workload `w`, if one does in any cluster (whether
+    /// Fargate then runs the pods or refuses them for their size).
     pub fn landing(&self, w: usize) -> Option<Landing<'_>> {
-        let mut all = self.fargate_placements(w);
-        let (cluster, placement) = all.next()?;
+        let mut all = self.taken_by_profile(w);
+        let (cluster, profile, _) = all.next()?;
         Some(Landing {
             cluster,
-            profile: placement.profile.as_deref().unwrap_or(""),
+            profile,
             others: all.count(),
         })
     }
@@ -163,14 +170,9 @@ impl Context<'_> {
     /// largest Fargate size (placement reason `Refused`), in any cluster.
     pub fn refused_landing(&self, w: usize) -> Option<Landing<'_>> {
         let mut all = self
-            .placements_of(w)
-            .filter_map(|(cluster, p)| match &p.reason {
-                crate::placement::PlacementReason::Refused { profile } => {
-                    Some((cluster, profile.as_str()))
-                }
-                _ => None,
-            });
-        let (cluster, profile) = all.next()?;
+            .taken_by_profile(w)
+            .filter(|(_, _, refused)| *refused);
+        let (cluster, profile, _) = all.next()?;
         Some(Landing {
             cluster,
             profile,
@@ -192,8 +194,8 @@ impl Context<'_> {
         })
     }
 
-    /// Every workload that lands on Fargate somewhere, with its index and landing, in model
-    /// order.
+    /// Every workload that a Fargate profile takes somewhere, with its index and landing, in
+    /// model order.
     pub fn fargate_workloads(&self) -> impl Iterator<Item = (usize, &Workload, Landing<'_>)> + '_ {
         self.model
             .workloads
