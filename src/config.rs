@@ -346,10 +346,10 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         config.exclude.push(glob.into_inner());
     }
     for glob in raw.allowed_registries.unwrap_or_default() {
-        if let Err(e) = globset::Glob::new(glob.get_ref()) {
+        if let Some(problem) = crate::image::registry_glob_problem(glob.get_ref()) {
             return Err(at(
                 glob.span(),
-                &format!("invalid allowed-registries glob: {e}"),
+                &format!("invalid allowed-registries glob: {problem}"),
             ));
         }
         config.allowed_registries.push(glob.into_inner());

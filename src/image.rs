@@ -2,10 +2,11 @@
 //! they pull from: ECR (every host form the ECR credential helper knows), ECR Public,
 //! Docker Hub, or another host.
 
-use crate::placement::wildcard_match;
+use crate::pattern::wildcard_match;
 
 /// Registries allowed besides ECR and ECR Public until the configuration extends the list
-/// (`allowed-registries`, globs on the registry host). Empty: everything else is reported.
+/// (`allowed-registries`: globs on `host/path`, or on the host alone when the glob has no
+/// `/`). Empty: everything else is reported.
 pub const DEFAULT_ALLOWED_REGISTRIES: &[&str] = &[];
 
 /// The parts of an image reference.
@@ -148,9 +149,26 @@ pub fn is_ecr_host(host: &str) -> bool {
     region_ok && ECR_SUFFIXES.contains(&suffix)
 }
 
+/// Whether an image's repository path cannot be pulled from anywhere because it has
+/// upper-case letters: the reference grammar makes repository names lower-case, so
+/// `IMAGE_TAG` or `APP_IMAGE:latest` is a value a pipeline replaces, not an image.
+fn has_upper_case_repository(r: &ImageRef<'_>) -> bool {
+    r.repository.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// Whether `image` is a placeholder to be filled in before it is applied: a template
+/// expression (`${IMAGE}`, `{{ .Values.image }}`) or a name no registry can serve
+/// ([`has_upper_case_repository`]).
+pub fn is_placeholder_image(image: &str) -> bool {
+    is_placeholder(image) || has_upper_case_repository(&parse(image))
+}
+
 /// The registry `image` pulls from.
 pub fn registry(image: &str) -> Registry {
     let r = parse(image);
+    if has_upper_case_repository(&r) {
+        return Registry::Unknown;
+    }
     match r.host {
         None => {
             // `${REGISTRY}/app` or a whole `{{ .Values.image }}`: the runtime would see
@@ -169,10 +187,7 @@ pub fn registry(image: &str) -> Registry {
                 Registry::EcrPublic
             } else if is_placeholder(host) {
                 Registry::Unknown
-            } else if matches!(
-                lower.as_str(),
-                "docker.io" | "index.docker.io" | "registry-1.docker.io"
-            ) {
+            } else if DOCKER_HUB_HOSTS.contains(&lower.as_str()) {
                 Registry::DockerHub
             } else {
                 Registry::Other(lower)
@@ -181,17 +196,92 @@ pub fn registry(image: &str) -> Registry {
     }
 }
 
-/// Whether an image from `registry` is fine on Fargate: ECR, ECR Public, a placeholder, or
-/// a host matching one of the `allowed` globs (`docker.io` stands for Docker Hub).
-pub fn is_allowed(registry: &Registry, allowed: &[&str]) -> bool {
-    let host = match registry {
+/// The hosts that serve Docker Hub; `docker.io` names it in `allowed-registries`.
+const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io"];
+
+/// `image` as `host/path`, the form `allowed-registries` globs match: the host lower-cased
+/// (`docker.io` for Docker Hub, whose one-part names live under `library/`), the repository
+/// path without tag or digest.
+pub fn host_and_path(image: &str) -> String {
+    let r = parse(image);
+    let host = r.host.map(str::to_ascii_lowercase);
+    match host {
+        Some(h) if !DOCKER_HUB_HOSTS.contains(&h.as_str()) => format!("{h}/{}", r.repository),
+        _ if r.repository.contains('/') => format!("docker.io/{}", r.repository),
+        _ => format!("docker.io/library/{}", r.repository),
+    }
+}
+
+/// Whether `image` is fine on Fargate: from ECR, ECR Public, a placeholder, or matching one
+/// of the `allowed` globs. A glob with a `/` matches `host/path` ([`host_and_path`]); one
+/// without matches the host alone (`docker.io` stands for Docker Hub). Hosts compare
+/// without regard to case, paths as written (they are lower-case by the grammar).
+pub fn is_allowed(image: &str, allowed: &[&str]) -> bool {
+    match registry(image) {
         Registry::Ecr | Registry::EcrPublic | Registry::Unknown => return true,
-        Registry::DockerHub => "docker.io",
-        Registry::Other(h) => h.as_str(),
+        Registry::DockerHub | Registry::Other(_) => {}
+    }
+    let full = host_and_path(image);
+    let host = full.split_once('/').map_or(full.as_str(), |(h, _)| h);
+    allowed.iter().any(|glob| match glob.split_once('/') {
+        Some((glob_host, glob_path)) => full.split_once('/').is_some_and(|(_, path)| {
+            wildcard_match(&glob_host.to_ascii_lowercase(), host) && wildcard_match(glob_path, path)
+        }),
+        None => wildcard_match(&glob.to_ascii_lowercase(), host),
+    })
+}
+
+/// Why an `allowed-registries` glob can never match an image reference, if it cannot: the
+/// configuration reports it at its line rather than allowing nothing in silence.
+pub fn registry_glob_problem(glob: &str) -> Option<String> {
+    if glob.is_empty() {
+        return Some("an empty glob matches no image".into());
+    }
+    if glob.contains("://") {
+        return Some(format!(
+            "`{glob}` is a URL; write the registry host (and path) without a scheme, like `ghcr.io/my-org/*`"
+        ));
+    }
+    let (host, path) = match glob.split_once('/') {
+        Some((h, p)) => (h, Some(p)),
+        None => (glob, None),
     };
-    allowed
-        .iter()
-        .any(|glob| wildcard_match(&glob.to_ascii_lowercase(), host))
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:*?_".contains(&b));
+    if !host_ok {
+        return Some(format!(
+            "`{host}` cannot be a registry host: hosts hold letters, digits, `.`, `-` and a `:port` (with `*` and `?` wildcards)"
+        ));
+    }
+    let path = path?;
+    if path.is_empty() || path.ends_with('/') {
+        return Some(format!(
+            "`{glob}` ends with `/`, and no repository path does; write `{}` for the whole registry or `{}*` for everything below",
+            glob.trim_end_matches('/'),
+            glob.trim_end_matches('/').to_string() + "/"
+        ));
+    }
+    if path.contains(':') || path.contains('@') {
+        return Some(format!(
+            "`{glob}` has a tag or digest; globs match `host/path` without them"
+        ));
+    }
+    if path.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some(format!(
+            "`{glob}` has upper-case letters in its path, and repository paths are lower-case: it matches no image"
+        ));
+    }
+    if !path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-/*?".contains(&b))
+    {
+        return Some(format!(
+            "`{glob}` has characters no repository path holds (paths hold lower-case letters, digits, `.`, `_`, `-` and `/`)"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -299,12 +389,79 @@ mod tests {
             registry("gcr.io/google-samples/gb-frontend:v5"),
             Registry::Other("gcr.io".into())
         );
-        assert!(!is_allowed(
-            &Registry::DockerHub,
-            DEFAULT_ALLOWED_REGISTRIES
+        assert!(!is_allowed("nginx", DEFAULT_ALLOWED_REGISTRIES));
+        assert!(is_allowed("quay.io/prometheus/node-exporter", &["*.io"]));
+        assert!(is_allowed("nginx:1.25", &["docker.io"]));
+        assert!(is_allowed(
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/app",
+            &[]
         ));
-        assert!(is_allowed(&Registry::Other("quay.io".into()), &["*.io"]));
-        assert!(is_allowed(&Registry::DockerHub, &["docker.io"]));
-        assert!(is_allowed(&Registry::Ecr, &[]));
+    }
+
+    #[test]
+    fn allowed_globs_with_a_path_match_host_and_path() {
+        // interface.md's own example.
+        let allowed = ["ghcr.io/my-org/*"];
+        assert!(is_allowed("ghcr.io/my-org/app:1.0", &allowed));
+        assert!(is_allowed("GHCR.IO/my-org/team/app@sha256:00", &allowed));
+        assert!(!is_allowed("ghcr.io/other-org/app:1.0", &allowed));
+        assert!(!is_allowed("ghcr.io/my-organisation/app", &allowed));
+        // Docker Hub's one-part names live under `library/`.
+        assert!(is_allowed("nginx:1.25", &["docker.io/library/*"]));
+        assert!(is_allowed("bitnami/redis:7", &["docker.io/bitnami/*"]));
+        assert!(!is_allowed("nginx", &["docker.io/bitnami/*"]));
+        assert!(is_allowed(
+            "docker.io/library/nginx",
+            &["docker.io/library/nginx"]
+        ));
+        assert_eq!(host_and_path("index.docker.io/x/y:1"), "docker.io/x/y");
+        assert_eq!(
+            host_and_path("registry.example.com:5000/team/app:1"),
+            "registry.example.com:5000/team/app"
+        );
+    }
+
+    #[test]
+    fn globs_that_can_never_match_are_problems() {
+        for glob in [
+            "ghcr.io/my-org/*",
+            "ghcr.io",
+            "*.example.com",
+            "localhost:5000/*",
+            "docker.io/library/nginx",
+        ] {
+            assert_eq!(registry_glob_problem(glob), None, "{glob}");
+        }
+        for glob in [
+            "",
+            "https://ghcr.io",
+            "ghcr.io/",
+            "ghcr.io/My-Org/*",
+            "ghcr.io/my-org/app:1.0",
+            "ghcr.io/my-org/app@sha256:00",
+            "ghcr io",
+            "ghcr.io/my org/*",
+        ] {
+            assert!(registry_glob_problem(glob).is_some(), "{glob}");
+        }
+    }
+
+    #[test]
+    fn upper_case_repository_paths_are_placeholders() {
+        for image in [
+            "IMAGE_TAG",
+            "INGEST_IMAGE_TAG",
+            "APP_IMAGE:latest",
+            "ghcr.io/org/APP",
+            "${IMAGE}",
+        ] {
+            assert!(is_placeholder_image(image), "{image}");
+            assert_eq!(registry(image), Registry::Unknown, "{image}");
+        }
+        // Upper case in the host or the tag is legal.
+        for image in ["nginx:Latest", "Registry.Example.com/app"] {
+            assert!(!is_placeholder_image(image), "{image}");
+        }
+        assert_eq!(registry("nginx:Latest"), Registry::DockerHub);
     }
 }

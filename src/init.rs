@@ -27,7 +27,8 @@ fail-on = "warning"
 default-namespace = "default"
 # Paths to skip, gitignore-style globs (added to --exclude).
 exclude = []
-# Registry globs accepted by FL201 besides ECR and the built-in list.
+# Image globs accepted by FL201 besides ECR: on `host/path` ("ghcr.io/my-org/*"), or on
+# the host alone when the glob has no `/` ("ghcr.io").
 allowed-registries = []
 
 # Severity overrides by code or name: "off", "error", "warning" or "note".

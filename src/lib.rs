@@ -14,6 +14,7 @@ pub mod emit;
 pub mod image;
 pub mod init;
 pub mod model;
+pub mod pattern;
 pub mod placement;
 pub mod quantity;
 pub mod repo;

@@ -27,3 +27,71 @@ fn a_pod_fargate_refuses_for_its_size_keeps_its_other_faults() {
         assert!(found.iter().any(|c| c == code), "{code} missing: {found:?}");
     }
 }
+
+/// Writes `files` (path, text) into a new temporary folder.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+const APPS_CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\nfargateProfiles:\n  - name: apps\n    selectors:\n      - namespace: apps\n";
+
+fn pod_with_image(image: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n    - name: c\n      image: {image}\n"
+    )
+}
+
+#[test]
+fn allowed_registries_globs_with_a_path_allow_images_below_it() {
+    let dir = repo(&[
+        (".git/HEAD", ""),
+        (
+            ".fargate-lint.toml",
+            "allowed-registries = [\"ghcr.io/my-org/*\"]\n",
+        ),
+        ("cluster.yaml", APPS_CLUSTER),
+        ("a.yaml", &pod_with_image("ghcr.io/my-org/app:1.0")),
+    ]);
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "json", "--select", "FL201", "."],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // The same glob does not allow another organisation.
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        pod_with_image("ghcr.io/other-org/app:1.0"),
+    )
+    .expect("write");
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "json", "--select", "FL201", "."],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["findings"][0]["code"], "FL201", "{}", stdout(&o));
+}
+
+#[test]
+fn an_allowed_registries_glob_that_can_never_match_is_a_configuration_error() {
+    let dir = repo(&[
+        (".git/HEAD", ""),
+        (
+            ".fargate-lint.toml",
+            "allowed-registries = [\n  \"ghcr.io\",\n  \"ghcr.io/My-Org/*\",\n]\n",
+        ),
+        ("a.yaml", &pod_with_image("nginx")),
+    ]);
+    let o = run_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(".fargate-lint.toml:3:3"), "{err}");
+    assert!(err.contains("lower-case"), "{err}");
+}

@@ -460,10 +460,25 @@ fn workload(
             };
             env.extend(env_values(r, c_r.get("env")));
             let resources = c_r.get("resources");
+            let container_name = r.text(c_r.get("name"));
+            let image = r.text(c_r.get("image"));
+            if let Some(image) = image
+                .as_ref()
+                .filter(|i| crate::image::is_placeholder_image(&i.value))
+            {
+                let container = container_name
+                    .as_ref()
+                    .map_or_else(String::new, |n| format!(" `{}`", n.value));
+                unresolved.push(Unresolved {
+                    loc: image.loc,
+                    what: format!("the image of container{container} of {kind_name} `{name}`"),
+                    value: image.value.clone(),
+                });
+            }
             containers.push(Container {
-                name: r.text(c_r.get("name")),
+                name: container_name,
                 kind,
-                image: r.text(c_r.get("image")),
+                image,
                 requests: resources_of(r, resources, "requests", kind_name, &name, unresolved),
                 limits: resources_of(r, resources, "limits", kind_name, &name, unresolved),
                 security: container_security(r, c_r.get("securityContext")),

@@ -20,11 +20,13 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             let Some(image) = c.image.as_ref().filter(|i| !i.value.trim().is_empty()) else {
                 continue;
             };
+            if is_allowed(&image.value, cx.allowed_registries) {
+                continue;
+            }
             let from = match registry(&image.value) {
-                r if is_allowed(&r, cx.allowed_registries) => continue,
                 Registry::DockerHub => "Docker Hub".to_string(),
                 Registry::Other(host) => format!("`{host}`"),
-                // `is_allowed` takes ECR and placeholders; nothing else is left.
+                // `is_allowed` takes ECR and placeholders (FL002); nothing else is left.
                 _ => continue,
             };
             out.push(

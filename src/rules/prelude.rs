@@ -143,15 +143,16 @@ impl Context<'_> {
     /// reason `Refused`, FL210). A refused pod keeps every other fault reported, so that
     /// fixing its size does not uncover a second round of errors.
     fn taken_by_profile(&self, w: usize) -> impl Iterator<Item = (&Cluster, &str, bool)> + '_ {
-        self.placements_of(w).filter_map(|(cluster, p)| match &p.reason {
-            crate::placement::PlacementReason::Refused { profile } => {
-                Some((cluster, profile.as_str(), true))
-            }
-            _ if p.compute == Compute::Fargate => {
-                Some((cluster, p.profile.as_deref().unwrap_or(""), false))
-            }
-            _ => None,
-        })
+        self.placements_of(w)
+            .filter_map(|(cluster, p)| match &p.reason {
+                crate::placement::PlacementReason::Refused { profile } => {
+                    Some((cluster, profile.as_str(), true))
+                }
+                _ if p.compute == Compute::Fargate => {
+                    Some((cluster, p.profile.as_deref().unwrap_or(""), false))
+                }
+                _ => None,
+            })
     }
 
     /// Where a Fargate profile takes workload `w`, if one does in any cluster (whether
@@ -169,9 +170,7 @@ impl Context<'_> {
     /// Where Fargate refuses workload `w`: a profile takes it, but the pod is over the
     /// largest Fargate size (placement reason `Refused`), in any cluster.
     pub fn refused_landing(&self, w: usize) -> Option<Landing<'_>> {
-        let mut all = self
-            .taken_by_profile(w)
-            .filter(|(_, _, refused)| *refused);
+        let mut all = self.taken_by_profile(w).filter(|(_, _, refused)| *refused);
         let (cluster, profile, _) = all.next()?;
         Some(Landing {
             cluster,

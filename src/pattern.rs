@@ -1,0 +1,40 @@
+//! Small matching helpers with no dependency on the rest of the crate: EKS-style wildcards
+//! (profile selectors, `allowed-registries`).
+
+/// `*` matches any run of characters (also none), `?` exactly one character (a Unicode
+/// scalar value, not a byte); every other character matches itself only.
+///
+/// Iterative two-pointer matching with a single backtrack point (the last `*`): when a
+/// later literal fails, only the text consumed by the last star grows. Earlier stars never
+/// need revisiting, because the last star can absorb anything they could. That bounds the
+/// work by `pattern × text` with no recursion and no exponential blow-up on `*a*a*a*b`.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    // Position of the last `*` seen, and the text position it is currently matched up to.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // Let the last star swallow one more character and retry after it.
+                Some((star_p, star_t)) => {
+                    star = Some((star_p, star_t + 1));
+                    p = star_p + 1;
+                    t = star_t + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    // Text used up: what is left of the pattern must be stars only.
+    pattern[p..].iter().all(|&c| c == '*')
+}
