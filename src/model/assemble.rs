@@ -73,6 +73,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             clusters,
             workloads,
             unresolved,
+            invalid,
             services,
             ingresses,
             claims,
@@ -80,6 +81,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             ..
         } = f.facts;
         model.unresolved.extend(unresolved);
+        model.invalid.extend(invalid);
         for c in clusters {
             merge_cluster(&mut model.clusters, c);
         }

@@ -4,6 +4,7 @@
 
 use super::text::{Reader, is_placeholder};
 use super::types::*;
+use super::validate::{Invalid, ObjectShape, duplicate_keys, validate_object};
 use crate::source::{FileId, Loc};
 use crate::yaml::{NodeRef, ParsedFile};
 
@@ -36,6 +37,8 @@ pub struct FileFacts {
     pub workloads: Vec<Workload>,
     pub kustomization: Option<Kustomization>,
     pub unresolved: Vec<Unresolved>,
+    /// Fields Kubernetes or eksctl would refuse (FL005).
+    pub invalid: Vec<Invalid>,
     /// Services, Ingresses and PVCs; `namespace` is empty when the object sets none.
     pub services: Vec<Service>,
     pub ingresses: Vec<Ingress>,
@@ -54,6 +57,14 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
     };
     for doc in &parsed.documents {
         let Some(root) = doc.root() else { continue };
+        // A key twice in a document that kubectl, eksctl or the EKS API reads.
+        let resolved_root = root.resolved();
+        let read_elsewhere = (resolved_root.get("apiVersion").is_some()
+            && resolved_root.get("kind").is_some())
+            || resolved_root.get("fargateProfileName").is_some();
+        if read_elsewhere {
+            duplicate_keys(r, doc, &mut facts.invalid);
+        }
         let mut stack = vec![(root.resolved(), 0usize)];
         // A List item written as an alias of another item is the same object, not a second
         // one: read each node once.
@@ -67,6 +78,7 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
             match (api, kind) {
                 (Some(api), Some("ClusterConfig")) if api.starts_with("eksctl.io/") => {
                     facts.recognized = true;
+                    validate_object(r, node, ObjectShape::ClusterConfig, &mut facts.invalid);
                     facts
                         .clusters
                         .push(eksctl_cluster(r, node, &mut facts.unresolved));
@@ -91,16 +103,19 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
                 }
                 (Some(_), Some("Service")) => {
                     facts.recognized = true;
+                    validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
                     facts.services.push(service(r, node));
                 }
                 (Some(api), Some("Ingress"))
                     if api.starts_with("networking.k8s.io/") || api.starts_with("extensions/") =>
                 {
                     facts.recognized = true;
+                    validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
                     facts.ingresses.push(ingress(r, node));
                 }
                 (Some(_), Some("PersistentVolumeClaim")) => {
                     facts.recognized = true;
+                    validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
                     facts.claims.push(claim(r, node));
                 }
                 (Some(api), Some("StorageClass")) if api.starts_with("storage.k8s.io/") => {
@@ -111,12 +126,19 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
                 }
                 (Some(_), Some(kind)) => {
                     facts.recognized = true;
-                    if let Some(w) = workload(r, node, kind, &mut facts.unresolved) {
-                        facts.workloads.push(w);
-                    }
+                    let w = workload(r, node, kind, &mut facts.unresolved);
+                    let shape = match (&w, workload_kind(kind)) {
+                        (None, _) => ObjectShape::Object,
+                        (Some(_), Some(WorkloadKind::Pod)) => ObjectShape::Pod,
+                        (Some(_), Some(_)) => ObjectShape::Workload,
+                        (Some(_), None) => ObjectShape::TemplateOwner,
+                    };
+                    validate_object(r, node, shape, &mut facts.invalid);
+                    facts.workloads.extend(w);
                 }
                 _ if node.get("fargateProfileName").is_some() => {
                     facts.recognized = true;
+                    validate_object(r, node, ObjectShape::EksApiProfile, &mut facts.invalid);
                     facts
                         .clusters
                         .push(eks_api_profile(r, node, &mut facts.unresolved));
@@ -431,7 +453,11 @@ fn workload(
         (_, Some(n)) => match n.as_u64() {
             Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
             None => {
-                if let Some(t) = r.text(Some(n)) {
+                // Anything else that is not a count is FL005's (validate.rs).
+                if let Some(t) = r
+                    .text(Some(n))
+                    .filter(|t| is_placeholder(&t.value, n.tag()))
+                {
                     unresolved.push(Unresolved {
                         loc: t.loc,
                         what: format!("`{count_key}` of {kind_name} `{name}` (counted as 1)"),

@@ -5,8 +5,10 @@ mod assemble;
 mod extract;
 mod text;
 mod types;
+mod validate;
 
 pub use assemble::{AssembleStats, FileEntry, assemble};
 pub use extract::{FileFacts, Kustomization, Unresolved, extract};
 pub use text::is_placeholder;
 pub use types::*;
+pub use validate::Invalid;

@@ -299,6 +299,8 @@ pub struct Model {
     pub storage_classes: Vec<StorageClass>,
     /// Values the model needs that are placeholders (FL002).
     pub unresolved: Vec<super::Unresolved>,
+    /// Fields Kubernetes or eksctl would refuse (FL005).
+    pub invalid: Vec<super::Invalid>,
 }
 
 impl Workload {
