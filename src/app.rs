@@ -163,11 +163,17 @@ fn selects(token: &str, rule: &Rule) -> bool {
             .starts_with(&token.to_ascii_uppercase())
 }
 
-/// The rules that `--select` and `--ignore` leave on.
+/// The rules that `--select` and `--ignore` leave on. A token that names no rule is an
+/// error (exit 2), with the closest rule suggested as `explain` does.
 fn selected_rules(args: &RuleArgs) -> Result<Vec<&'static str>, String> {
-    for token in args.select.iter().chain(&args.ignore) {
+    let tokens = (args.select.iter().map(|t| ("--select", t)))
+        .chain(args.ignore.iter().map(|t| ("--ignore", t)));
+    for (option, token) in tokens {
         if !token.trim().is_empty() && !RULES.iter().any(|r| selects(token, r)) {
-            return Err(format!("`{token}` names no rule; see `fargate-lint rules`"));
+            return Err(format!(
+                "{option}: `{token}` names no rule{}; see `fargate-lint rules`",
+                rules::did_you_mean(token)
+            ));
         }
     }
     Ok(RULES
@@ -355,12 +361,7 @@ fn init(force: bool) -> Result<i32, String> {
 fn explain(rule: &str) -> Result<i32, String> {
     match rules::find(rule) {
         Some(r) => write_output(None, r.doc).map(|_| EXIT_OK),
-        None => {
-            let suggestion = rules::closest(rule)
-                .map(|r| format!("; did you mean {} ({})?", r.code, r.name))
-                .unwrap_or_default();
-            Err(format!("no rule `{rule}`{suggestion}"))
-        }
+        None => Err(format!("no rule `{rule}`{}", rules::did_you_mean(rule))),
     }
 }
 

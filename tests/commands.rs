@@ -23,6 +23,43 @@ fn explain_unknown_suggests_the_closest() {
 }
 
 #[test]
+fn explain_suggests_the_rule_a_part_of_its_name_names() {
+    let o = run(&["explain", "non-ecr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean FL201 (non-ecr-image)?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unknown_select_and_ignore_suggest_the_closest_rule() {
+    for (command, option, token, expected) in [
+        ("check", "--select", "FL2013", "FL201 (non-ecr-image)"),
+        ("check", "--ignore", "non-ecr", "FL201 (non-ecr-image)"),
+        (
+            "predict",
+            "--select",
+            "privilged",
+            "FL203 (privileged-container)",
+        ),
+        ("predict", "--ignore", "FL00l", "FL001 (invalid-yaml)"),
+    ] {
+        let o = run(&[command, option, token, "testdata/example"]);
+        assert_eq!(o.status.code(), Some(2), "{command} {option} {token}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(
+                "{option}: `{token}` names no rule; did you mean {expected}?"
+            )),
+            "{command} {option} {token}: {e}"
+        );
+        assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    }
+}
+
+#[test]
 fn rules_lists_every_rule_in_both_formats() {
     let o = run(&["rules", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
