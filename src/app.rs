@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser};
 use crate::analysis::{Analysis, ClusterScope, Settings, analyze};
 use crate::cli::{
     CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
-    RuleArgs, RunArgs, with_default_command,
+    RuleArgs, RunArgs, mistyped_subcommand, with_default_command,
 };
 use crate::config::{self, Config};
 use crate::diagnostic::{Finding, Severity};
@@ -28,6 +28,13 @@ pub const EXIT_FAILURE: i32 = 2;
 
 /// Runs the program with `args` (the first is the program name) and returns the exit code.
 pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
+    if let Some(meant) = mistyped_subcommand(&args) {
+        let typed = args.get(1).map(|a| a.to_string_lossy()).unwrap_or_default();
+        eprintln!(
+            "fargate-lint: error: `{typed}` is neither a subcommand nor a file or folder; did you mean `{meant}`?"
+        );
+        return EXIT_FAILURE;
+    }
     let cli = match Cli::try_parse_from(with_default_command(args)) {
         Ok(cli) => cli,
         Err(e) => {

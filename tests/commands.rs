@@ -83,3 +83,51 @@ fn completions_for_bash() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("fargate-lint"));
 }
+
+#[test]
+fn a_mistyped_subcommand_suggests_the_closest() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let o = run_in(dir.path(), &["predcit", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("did you mean `predict`?"), "{e}");
+    assert!(!e.contains("no such file"), "{e}");
+    // Far from every subcommand: a missing path, as before.
+    let o = run_in(dir.path(), &["manifests"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no such file or directory: manifests"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_folder_named_like_a_mistyped_subcommand_is_checked() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    write(
+        dir.path(),
+        "predcit/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n",
+    );
+    let o = run_in(dir.path(), &["predcit", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["summary"]["files"], 1, "{}", stdout(&o));
+}
+
+#[test]
+fn help_shows_that_check_is_the_default_command() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("Usage: fargate-lint [check] [OPTIONS] [PATH]...\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["check", "--help"]);
+    assert!(
+        stdout(&o).contains("Usage: fargate-lint check [OPTIONS] [PATH]...\n"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -207,7 +207,8 @@ pub fn did_you_mean(text: &str) -> String {
 }
 
 /// The candidate closest to `text`, when one is close enough to suggest (for configuration
-/// keys; rules have [`closest`], which also matches codes).
+/// keys and subcommands; rules have [`closest`], which also matches codes and parts of
+/// names).
 pub fn closest_word<'a>(
     text: &str,
     candidates: impl IntoIterator<Item = &'a str>,
