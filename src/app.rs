@@ -52,9 +52,11 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
         Command::Rules { format } => write_output(None, &catalog(format)).map(|_| EXIT_OK),
         Command::Explain { rule } => explain(&rule),
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "fargate-lint", &mut std::io::stdout());
-            Ok(EXIT_OK)
+            // clap_complete panics when its writer fails; a buffer cannot, and
+            // `write_output` ends quietly on a closed pipe (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "fargate-lint", &mut script);
+            write_output(None, &String::from_utf8_lossy(&script)).map(|_| EXIT_OK)
         }
         Command::Init { force } => init(force),
     };

@@ -1,4 +1,5 @@
-//! `rules`, `explain` and `completions`.
+//! `rules`, `explain` and `completions`; the command line itself: mistyped subcommands, help,
+//! output to a closed pipe.
 
 mod common;
 
@@ -130,4 +131,41 @@ fn help_shows_that_check_is_the_default_command() {
         "{}",
         stdout(&o)
     );
+}
+
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    let example = "testdata/example";
+    let commands: &[&[&str]] = &[
+        &["check", example],
+        &["check", "--format", "json", example],
+        &["check", "--format", "sarif", example],
+        &["check", "--format", "github", example],
+        &[example],
+        &["predict", example],
+        &["predict", "--format", "json", example],
+        &["predict", "--format", "markdown", example],
+        &["rules"],
+        &["rules", "--format", "json"],
+        &["explain", "FL201"],
+        &["completions", "bash"],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["completions", "powershell"],
+        &["completions", "elvish"],
+        &["--help"],
+        &["check", "--help"],
+        &["--version"],
+    ];
+    for args in commands {
+        let o = run_into_closed_pipe(args);
+        let e = stderr(&o);
+        assert!(!e.contains("panicked"), "{args:?}: {e}");
+        assert!(e.is_empty(), "{args:?} wrote to stderr: {e}");
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: exit {:?}",
+            o.status
+        );
+    }
 }

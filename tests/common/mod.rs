@@ -38,6 +38,21 @@ pub fn run(args: &[&str]) -> Output {
     run_in(&root(), args)
 }
 
+/// Runs `fargate-lint ARGS` in the repository root with stdout a pipe whose reading end is
+/// already closed, as under `| head -c 10` once `head` has exited: every write to stdout
+/// fails (the test process ignores SIGPIPE, as Rust programs do, so the child does too).
+pub fn run_into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    std::process::Command::new(env!("CARGO_BIN_EXE_fargate-lint"))
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(writer)
+        .output()
+        .expect("the binary runs")
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
