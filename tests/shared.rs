@@ -9,7 +9,10 @@ use common::*;
 #[test]
 fn a_missing_shared_folder_skips_the_test() {
     let missing = root().join("testdata/no-such-folder");
-    assert_eq!(shared(&missing, "testdata/no-such-folder", false), None);
+    assert_eq!(
+        shared(&missing, "testdata/no-such-folder (on purpose)", false),
+        None
+    );
 }
 
 #[test]
