@@ -8,7 +8,7 @@ use clap::{CommandFactory, Parser};
 use crate::analysis::{Analysis, ClusterScope, Settings, analyze};
 use crate::cli::{
     CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
-    RuleArgs, RunArgs, with_default_command,
+    RuleArgs, RunArgs, mistyped_subcommand, with_default_command,
 };
 use crate::config::{self, Config};
 use crate::diagnostic::{Finding, Severity};
@@ -28,6 +28,13 @@ pub const EXIT_FAILURE: i32 = 2;
 
 /// Runs the program with `args` (the first is the program name) and returns the exit code.
 pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
+    if let Some(meant) = mistyped_subcommand(&args) {
+        let typed = args.get(1).map(|a| a.to_string_lossy()).unwrap_or_default();
+        eprintln!(
+            "fargate-lint: error: `{typed}` is neither a subcommand nor a file or folder; did you mean `{meant}`?"
+        );
+        return EXIT_FAILURE;
+    }
     let cli = match Cli::try_parse_from(with_default_command(args)) {
         Ok(cli) => cli,
         Err(e) => {
@@ -45,9 +52,11 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
         Command::Rules { format } => write_output(None, &catalog(format)).map(|_| EXIT_OK),
         Command::Explain { rule } => explain(&rule),
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "fargate-lint", &mut std::io::stdout());
-            Ok(EXIT_OK)
+            // clap_complete panics when its writer fails; a buffer cannot, and
+            // `write_output` ends quietly on a closed pipe (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "fargate-lint", &mut script);
+            write_output(None, &String::from_utf8_lossy(&script)).map(|_| EXIT_OK)
         }
         Command::Init { force } => init(force),
     };
@@ -163,11 +172,17 @@ fn selects(token: &str, rule: &Rule) -> bool {
             .starts_with(&token.to_ascii_uppercase())
 }
 
-/// The rules that `--select` and `--ignore` leave on.
+/// The rules that `--select` and `--ignore` leave on. A token that names no rule is an
+/// error (exit 2), with the closest rule suggested as `explain` does.
 fn selected_rules(args: &RuleArgs) -> Result<Vec<&'static str>, String> {
-    for token in args.select.iter().chain(&args.ignore) {
+    let tokens = (args.select.iter().map(|t| ("--select", t)))
+        .chain(args.ignore.iter().map(|t| ("--ignore", t)));
+    for (option, token) in tokens {
         if !token.trim().is_empty() && !RULES.iter().any(|r| selects(token, r)) {
-            return Err(format!("`{token}` names no rule; see `fargate-lint rules`"));
+            return Err(format!(
+                "{option}: `{token}` names no rule{}; see `fargate-lint rules`",
+                rules::did_you_mean(token)
+            ));
         }
     }
     Ok(RULES
@@ -355,12 +370,7 @@ fn init(force: bool) -> Result<i32, String> {
 fn explain(rule: &str) -> Result<i32, String> {
     match rules::find(rule) {
         Some(r) => write_output(None, r.doc).map(|_| EXIT_OK),
-        None => {
-            let suggestion = rules::closest(rule)
-                .map(|r| format!("; did you mean {} ({})?", r.code, r.name))
-                .unwrap_or_default();
-            Err(format!("no rule `{rule}`{suggestion}"))
-        }
+        None => Err(format!("no rule `{rule}`{}", rules::did_you_mean(rule))),
     }
 }
 

@@ -1,14 +1,20 @@
 //! The command line: subcommands and options of `interface.md`, parsed with clap.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::rules;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "fargate-lint",
     version,
-    about = "Predicts where every pod lands on Amazon EKS with AWS Fargate, and what breaks when it gets there."
+    about = "Predicts where every pod lands on Amazon EKS with AWS Fargate, and what breaks when it gets there.",
+    // `check` is the default command (see `with_default_command`): say so where clap would
+    // only show `<COMMAND>`.
+    override_usage = "fargate-lint [check] [OPTIONS] [PATH]...\n       fargate-lint <COMMAND>"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -81,7 +87,7 @@ pub enum Color {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files or folders to read; "-" reads YAML/JSON from stdin.
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", value_name = "PATH")]
     pub paths: Vec<String>,
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -194,10 +200,27 @@ const SUBCOMMANDS: &[&str] = &[
 ];
 
 /// `fargate-lint ./manifests` means `fargate-lint check ./manifests`.
-pub fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
     let first = args.get(1).and_then(|a| a.to_str());
     if !first.is_some_and(|a| SUBCOMMANDS.contains(&a)) {
         args.insert(1.min(args.len()), "check".into());
     }
     args
+}
+
+/// The subcommand that a first argument like `predcit` was meant to be: it is no subcommand,
+/// no option and no file or folder (one named so is checked, as the default command
+/// does), and a subcommand is close to it.
+pub fn mistyped_subcommand(args: &[OsString]) -> Option<&'static str> {
+    let first = args.get(1)?.to_str()?;
+    if first.starts_with('-')
+        || SUBCOMMANDS.contains(&first)
+        || std::fs::symlink_metadata(first).is_ok()
+    {
+        return None;
+    }
+    rules::closest_word(
+        first,
+        SUBCOMMANDS.iter().copied().filter(|s| !s.starts_with('-')),
+    )
 }

@@ -458,9 +458,7 @@ pub fn apply(
                             format!(
                                 "`{}` in this suppression names no rule{}",
                                 n.written,
-                                rules::closest(&n.written)
-                                    .map(|r| format!("; did you mean {} ({})?", r.code, r.name))
-                                    .unwrap_or_default()
+                                rules::did_you_mean(&n.written)
                             ),
                             severity,
                         )),

@@ -1,6 +1,6 @@
-//! Every rule against its fixtures: `testdata/rules/FLnnn/fires*` must make it fire
-//! (snapshots of the human and JSON output pin the message, line and column) and
-//! `testdata/rules/FLnnn/ok*` must not. A fixture is a file or a folder (a small repository
+//! Every rule against its fixtures, one test per rule: `testdata/rules/FLnnn/fires*` must
+//! make it fire (snapshots of the human and JSON output pin the message, line and column)
+//! and `testdata/rules/FLnnn/ok*` must not. A fixture is a file or a folder (a small repository
 //! with a cluster and manifests). Also: every rule has a document and fixtures, and every
 //! document and fixture folder has its rule.
 
@@ -42,38 +42,74 @@ fn codes_found(path: &str, code: &str) -> (Vec<serde_json::Value>, String) {
     (findings, stdout(&o))
 }
 
-#[test]
-fn every_rule_fires_on_its_fixtures_and_not_on_the_ok_ones() {
-    for rule in RULES {
-        let fires = fixtures(rule.code, "fires");
-        let oks = fixtures(rule.code, "ok");
-        assert!(!fires.is_empty(), "{} has no fires fixture", rule.code);
-        assert!(!oks.is_empty(), "{} has no ok fixture", rule.code);
-        for path in &fires {
-            let (findings, json_out) = codes_found(path, rule.code);
-            assert!(
-                findings.iter().any(|f| f["code"] == rule.code),
-                "{} does not fire on {path}:\n{json_out}",
-                rule.code
-            );
-            for f in &findings {
-                assert!(f["line"].as_u64().is_some_and(|l| l >= 1), "{f:#}");
-                assert!(f["column"].as_u64().is_some_and(|c| c >= 1), "{f:#}");
-            }
-            let name = path.replace('/', "__");
-            insta::assert_snapshot!(format!("{name}.json"), json_out);
-            let human = run(&["check", "--fail-on", "never", "--select", rule.code, path]);
-            insta::assert_snapshot!(format!("{name}.human"), stdout(&human));
+/// `code` fires on each of its `fires*` fixtures, at a line and column, with the output of
+/// the snapshots, and not on its `ok*` fixtures.
+fn fires_on_its_fixtures_and_not_on_the_ok_ones(code: &str) {
+    let rule = RULES
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("{code} is not in the registry"));
+    let fires = fixtures(rule.code, "fires");
+    let oks = fixtures(rule.code, "ok");
+    assert!(!fires.is_empty(), "{} has no fires fixture", rule.code);
+    assert!(!oks.is_empty(), "{} has no ok fixture", rule.code);
+    for path in &fires {
+        let (findings, json_out) = codes_found(path, rule.code);
+        assert!(
+            findings.iter().any(|f| f["code"] == rule.code),
+            "{} does not fire on {path}:\n{json_out}",
+            rule.code
+        );
+        for f in &findings {
+            assert!(f["line"].as_u64().is_some_and(|l| l >= 1), "{f:#}");
+            assert!(f["column"].as_u64().is_some_and(|c| c >= 1), "{f:#}");
         }
-        for path in &oks {
-            let (findings, json_out) = codes_found(path, rule.code);
-            assert!(
-                findings.is_empty(),
-                "{} fires on {path}:\n{json_out}",
-                rule.code
-            );
-        }
+        let name = path.replace('/', "__");
+        insta::assert_snapshot!(format!("{name}.json"), json_out);
+        let human = run(&["check", "--fail-on", "never", "--select", rule.code, path]);
+        insta::assert_snapshot!(format!("{name}.human"), stdout(&human));
     }
+    for path in &oks {
+        let (findings, json_out) = codes_found(path, rule.code);
+        assert!(
+            findings.is_empty(),
+            "{} fires on {path}:\n{json_out}",
+            rule.code
+        );
+    }
+}
+
+/// One test per rule, named by its code in lower case (`fl201`), so that one rule's failure
+/// does not hide another's; `TESTED` lists them for the test that keeps them equal to the
+/// registry.
+macro_rules! rule_tests {
+    ($($test:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                fires_on_its_fixtures_and_not_on_the_ok_ones(
+                    &stringify!($test).to_ascii_uppercase(),
+                );
+            }
+        )*
+        const TESTED: &[&str] = &[$(stringify!($test)),*];
+    };
+}
+
+rule_tests!(
+    fl001, fl002, fl003, fl004, fl101, fl102, fl103, fl104, fl105, fl106, fl107, fl108, fl109,
+    fl110, fl111, fl201, fl202, fl203, fl204, fl205, fl206, fl207, fl208, fl209, fl210, fl211,
+    fl212, fl213, fl214, fl215, fl216, fl217, fl218, fl219, fl220, fl221,
+);
+
+#[test]
+fn every_rule_in_the_registry_has_its_test_and_no_other() {
+    let tested: Vec<String> = TESTED.iter().map(|t| t.to_ascii_uppercase()).collect();
+    let registered: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    assert_eq!(
+        tested, registered,
+        "rule_tests! in tests/rules.rs must list every rule of src/rules/mod.rs, in code order"
+    );
 }
 
 #[test]

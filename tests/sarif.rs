@@ -10,9 +10,10 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-/// `../shared/schemas/sarif-schema-2.1.0.json`, the OASIS schema (draft 04).
+/// `testdata/schemas/sarif-schema-2.1.0.json`, the OASIS schema (draft 04), kept with the
+/// tests (its source is in `testdata/schemas/PROVENANCE.tsv`) so that they always run.
 fn sarif_validator() -> jsonschema::Validator {
-    let path = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let path = root().join("testdata/schemas/sarif-schema-2.1.0.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the SARIF schema is missing at {}: {e}", path.display()));
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");

@@ -137,8 +137,19 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
 
 /// Edit distance between two short strings, for "did you mean" suggestions.
 pub fn distance(a: &str, b: &str) -> usize {
+    edit_distance(a, b, false)
+}
+
+/// The edit distance from `a` to `b` (Levenshtein), or with `infix` to the closest part of
+/// `b`: what is left out of `b` before and after that part costs nothing, so a word of a
+/// rule's name is at distance 0 from the name.
+fn edit_distance(a: &str, b: &str, infix: bool) -> usize {
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = if infix {
+        vec![0; b.len() + 1]
+    } else {
+        (0..=b.len()).collect()
+    };
     for (i, ca) in a.chars().enumerate() {
         let mut prev = row[0];
         row[0] = i + 1;
@@ -152,23 +163,54 @@ pub fn distance(a: &str, b: &str) -> usize {
             prev = cur;
         }
     }
-    row[b.len()]
+    if infix {
+        row.iter().copied().min().unwrap_or(0)
+    } else {
+        row[b.len()]
+    }
 }
 
-/// The rule whose code or name is closest to `text`, when one is close enough to suggest.
+/// The rule that `text` (a mistyped code or name, or a part of a name) most likely means,
+/// when one is close enough to suggest. A rule is close when its code is at most 2 edits
+/// away, its name at most a third of its length, or when `text` (3 characters or more) is
+/// a part of its name with at most one edit in four characters (`non-ecr`, `privilged`).
+/// The nearest wins; among equals the shortest name (the part covers most of it), then the
+/// lowest code.
 pub fn closest(text: &str) -> Option<&'static Rule> {
-    let upper = text.to_ascii_uppercase();
+    let upper = text.trim().to_ascii_uppercase();
+    let lower = text.trim().to_ascii_lowercase();
+    let len = lower.chars().count();
+    let near = |d: usize, max: usize| (d <= max).then_some(d);
     RULES
         .iter()
         .copied()
-        .map(|r| (distance(&upper, r.code).min(distance(text, r.name)), r))
-        .filter(|(d, r)| *d <= 2.max(r.name.len() / 3))
-        .min_by_key(|(d, r)| (*d, r.code))
+        .filter_map(|r| {
+            let code = near(distance(&upper, r.code), 2);
+            let name = near(distance(&lower, r.name), 2.max(r.name.len() / 3));
+            let part = (len >= 3)
+                .then(|| near(edit_distance(&lower, r.name, true), len / 4))
+                .flatten();
+            [code, name, part]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|d| (d, r))
+        })
+        .min_by_key(|(d, r)| (*d, r.name.len(), r.code))
         .map(|(_, r)| r)
 }
 
+/// `; did you mean FL201 (non-ecr-image)?` for the rule [`closest`] to `text`, or nothing:
+/// the tail of every "names no rule" message.
+pub fn did_you_mean(text: &str) -> String {
+    closest(text)
+        .map(|r| format!("; did you mean {} ({})?", r.code, r.name))
+        .unwrap_or_default()
+}
+
 /// The candidate closest to `text`, when one is close enough to suggest (for configuration
-/// keys; rules have [`closest`], which also matches codes).
+/// keys and subcommands; rules have [`closest`], which also matches codes and parts of
+/// names).
 pub fn closest_word<'a>(
     text: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -179,4 +221,45 @@ pub fn closest_word<'a>(
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(text: &str) -> Option<&'static str> {
+        closest(text).map(|r| r.code)
+    }
+
+    #[test]
+    fn closest_matches_codes_and_names_by_distance() {
+        assert_eq!(code("FL00l"), Some("FL001"));
+        assert_eq!(code("fl2013"), Some("FL201"));
+        assert_eq!(code("unresolved-valeu"), Some("FL002"));
+    }
+
+    #[test]
+    fn closest_matches_a_part_of_a_name() {
+        // Was FL003: the distance to its code was measured against a third of its name.
+        assert_eq!(code("non-ecr"), Some("FL201"));
+        assert_eq!(code("ecr"), Some("FL201"));
+        assert_eq!(code("privilged"), Some("FL203"));
+        assert_eq!(code("kube2iam"), Some("FL214"));
+    }
+
+    #[test]
+    fn closest_suggests_nothing_for_unrelated_text() {
+        assert_eq!(code(""), None);
+        assert_eq!(code("xyzzy-plugh"), None);
+        assert_eq!(code("zz"), None);
+    }
+
+    #[test]
+    fn did_you_mean_names_code_and_name() {
+        assert_eq!(
+            did_you_mean("non-ecr"),
+            "; did you mean FL201 (non-ecr-image)?"
+        );
+        assert_eq!(did_you_mean("xyzzy-plugh"), "");
+    }
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -11,15 +12,45 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus`: real files from public repositories, beside the repository.
-pub fn corpus() -> PathBuf {
-    let dir = root().join("../shared/corpus");
+/// The environment variable that makes the tests needing `../shared` fail when it is not
+/// there instead of skipping: CI has it (`.ci/run` sets it), so there they must run.
+pub const REQUIRE_SHARED: &str = "FARGATE_LINT_REQUIRE_SHARED";
+
+/// `../shared/corpus`: real files from public repositories, beside the repository in CI and
+/// in the development setup, but not in a fresh clone. `None` when it is not there: the
+/// calling test returns early (`let Some(corpus) = corpus() else { return };`), skipped.
+pub fn corpus() -> Option<PathBuf> {
+    let require = std::env::var_os(REQUIRE_SHARED).is_some_and(|v| v == "1");
+    shared(
+        &root().join("../shared/corpus"),
+        "../shared/corpus",
+        require,
+    )
+}
+
+/// `dir` (shown as `shown`) when it is a folder. When it is not: with `require`, the test
+/// fails; without, one line on stderr says the test is skipped and why, and `None`.
+pub fn shared(dir: &Path, shown: &str, require: bool) -> Option<PathBuf> {
+    if dir.is_dir() {
+        return Some(dir.to_path_buf());
+    }
     assert!(
-        dir.is_dir(),
-        "the shared corpus is missing at {}: the tests need ../shared beside the repository",
+        !require,
+        "{shown} is not beside the repository at {}, and {REQUIRE_SHARED}=1 says it must be",
         dir.display()
     );
-    dir
+    // libtest names each test's thread after the test.
+    let test = std::thread::current()
+        .name()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    // Written to the process's stderr, not with `eprintln!`, which the test harness captures
+    // and shows only for failing tests: a skipped test must be seen.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "skipped: {shown} is not beside the repository{test}"
+    );
+    None
 }
 
 /// Runs `fargate-lint ARGS` in `dir` with colours off.
@@ -36,6 +67,21 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
 /// Runs `fargate-lint ARGS` in the repository root.
 pub fn run(args: &[&str]) -> Output {
     run_in(&root(), args)
+}
+
+/// Runs `fargate-lint ARGS` in the repository root with stdout a pipe whose reading end is
+/// already closed, as under `| head -c 10` once `head` has exited: every write to stdout
+/// fails (the test process ignores SIGPIPE, as Rust programs do, so the child does too).
+pub fn run_into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    std::process::Command::new(env!("CARGO_BIN_EXE_fargate-lint"))
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdout(writer)
+        .output()
+        .expect("the binary runs")
 }
 
 pub fn stdout(o: &Output) -> String {
