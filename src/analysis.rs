@@ -362,6 +362,9 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             }
         })
         .collect();
+    // Templates (a placeholder name or region) stand in for clusters only where there are
+    // no real ones.
+    let has_real_clusters = model.clusters.iter().any(|c| !c.is_template());
     let placements = Placements::new(
         model
             .workloads
@@ -377,7 +380,11 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
                     .clusters
                     .iter()
                     .zip(&scopes)
-                    .map(|(c, scopes)| belongs(scopes, path).then(|| refuse(place(c, w), fits)))
+                    .map(|(c, scopes)| {
+                        let placed =
+                            belongs(scopes, path) && !(has_real_clusters && c.is_template());
+                        placed.then(|| refuse(place(c, w), fits))
+                    })
                     .collect()
             })
             .collect(),

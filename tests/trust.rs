@@ -95,3 +95,40 @@ fn an_allowed_registries_glob_that_can_never_match_is_a_configuration_error() {
     assert!(err.contains(".fargate-lint.toml:3:3"), "{err}");
     assert!(err.contains("lower-case"), "{err}");
 }
+
+#[test]
+fn a_cluster_config_with_a_placeholder_name_is_a_template_not_a_second_cluster() {
+    let o = run(&[
+        "predict",
+        "--format",
+        "json",
+        "testdata/trust/template-cluster",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    let placements = report["workloads"][0]["placements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(placements.len(), 1, "{report:#}");
+    assert_eq!(placements[0]["cluster"], "prod");
+    let found = codes("testdata/trust/template-cluster");
+    assert!(found.iter().any(|c| c == "FL002"), "{found:?}");
+}
+
+#[test]
+fn a_template_alone_still_places_the_workloads() {
+    let o = run(&[
+        "predict",
+        "--format",
+        "json",
+        "testdata/trust/template-cluster/cluster-template.yaml",
+        "testdata/trust/template-cluster/web.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    assert_eq!(
+        report["workloads"][0]["placements"][0]["compute"], "fargate",
+        "{report:#}"
+    );
+}

@@ -2,7 +2,7 @@
 //! EKS API JSON), workloads and their pods (Kubernetes), kustomizations. Runs per file, in
 //! parallel; [`super::assemble`] joins the files afterwards.
 
-use super::text::{Reader, is_placeholder};
+use super::text::{self, Reader, is_placeholder};
 use super::types::*;
 use super::validate::{Invalid, ObjectShape, duplicate_keys, validate_object};
 use crate::source::{FileId, Loc};
@@ -253,13 +253,32 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
     let name = r.text(name_node);
     let region_node = meta.and_then(|m| m.get("region"));
     let region = r.text(region_node);
-    unresolved_text(&name, tag_of(name_node), "the cluster name", unresolved);
-    unresolved_text(
-        &region,
-        tag_of(region_node),
-        "the cluster region",
-        unresolved,
-    );
+    // A placeholder name or region makes the file a template (`Cluster::is_template`).
+    for (value, node, what, placeholder) in [
+        (
+            &name,
+            name_node,
+            "the cluster name",
+            text::is_cluster_name_placeholder as fn(&str) -> bool,
+        ),
+        (
+            &region,
+            region_node,
+            "the cluster region",
+            text::is_region_placeholder,
+        ),
+    ] {
+        if let Some(t) = value
+            .as_ref()
+            .filter(|t| placeholder(&t.value) || is_placeholder(&t.value, tag_of(node)))
+        {
+            unresolved.push(Unresolved {
+                loc: t.loc,
+                what: format!("{what} (the file is read as a template: where the scan defines real clusters, workloads are placed on those only)"),
+                value: t.value.clone(),
+            });
+        }
+    }
 
     let non_empty = |key: &str| node.get(key).is_some_and(|n| n.items().next().is_some());
     let ec2_capacity = non_empty("nodeGroups")

@@ -70,3 +70,40 @@ pub fn is_placeholder(value: &str, tag: Option<&str>) -> bool {
     }
     value.contains("${") || value.contains("{{") || value.contains("$(")
 }
+
+/// `CLUSTER_NAME`, `AWS_REGION`: a shell-style variable name written where a pipeline puts
+/// the real value (`sed`, `envsubst` without `$`).
+fn is_variable_name(value: &str) -> bool {
+    value.bytes().any(|b| b.is_ascii_uppercase())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A cluster name that is a placeholder: a template expression, or a variable name with an
+/// underscore (`CLUSTER_NAME`; EKS allows upper case, so `PROD` alone may be a real name).
+pub fn is_cluster_name_placeholder(value: &str) -> bool {
+    is_placeholder(value, None) || (is_variable_name(value) && value.contains('_'))
+}
+
+/// A region that is a placeholder: a template expression, or a variable name (`REGION`);
+/// AWS region codes are lower case.
+pub fn is_region_placeholder(value: &str) -> bool {
+    is_placeholder(value, None) || is_variable_name(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_names_are_placeholders_where_real_values_cannot_look_so() {
+        assert!(is_cluster_name_placeholder("CLUSTER_NAME"));
+        assert!(is_cluster_name_placeholder("${CLUSTER}"));
+        assert!(!is_cluster_name_placeholder("PROD"));
+        assert!(!is_cluster_name_placeholder("prod_eu"));
+        assert!(is_region_placeholder("REGION"));
+        assert!(is_region_placeholder("AWS_REGION"));
+        assert!(!is_region_placeholder("eu-west-1"));
+    }
+}

@@ -303,6 +303,20 @@ pub struct Model {
     pub invalid: Vec<super::Invalid>,
 }
 
+impl Cluster {
+    /// A cluster definition whose name or region is a placeholder (`CLUSTER_NAME` filled in
+    /// by a pipeline, `${AWS_REGION}`): a template for clusters made from it, not a cluster
+    /// of its own. Where the scan also defines real clusters, workloads are placed on those
+    /// only, so a template does not double every placement.
+    pub fn is_template(&self) -> bool {
+        super::text::is_cluster_name_placeholder(&self.name)
+            || self
+                .region
+                .as_deref()
+                .is_some_and(super::text::is_region_placeholder)
+    }
+}
+
 impl Workload {
     pub fn file(&self) -> FileId {
         self.loc.file
