@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 _ => (
                     match_anchor(w),
                     format!(
-                        "no Fargate profile selects namespace `{}` with its labels, and the cluster has no EC2 capacity (node groups, Karpenter, Auto Mode)",
+                        "no Fargate profile selects namespace `{}` with its labels, and the cluster's definition declares no EC2 capacity (node groups, Karpenter, Auto Mode)",
                         w.namespace
                     ),
                 ),
@@ -59,7 +59,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         cluster_label(cluster)
                     ),
                 )
-                .help("add a Fargate profile selector for the namespace (and labels) of these pods, or give the cluster EC2 capacity"),
+                .help("add a Fargate profile selector for the namespace (and labels) of these pods, or give the cluster EC2 capacity; if it has nodes made elsewhere (another file, the console), say so with `ec2-capacity = true` in its `[[clusters]]` table"),
             );
         }
     }
