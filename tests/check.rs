@@ -53,6 +53,8 @@ fn broken_middle_document_is_reported_and_the_others_still_count() {
         "check",
         "--format",
         "json",
+        "--ignore",
+        "FL006",
         "testdata/hostile/three-documents-middle-broken.yaml",
     ]);
     assert_eq!(o.status.code(), Some(1));
@@ -73,6 +75,8 @@ fn broken_middle_document_is_reported_and_the_others_still_count() {
 fn human_output_has_code_position_snippet_and_explain_hint() {
     let o = run(&[
         "check",
+        "--ignore",
+        "FL006",
         "testdata/hostile/three-documents-middle-broken.yaml",
     ]);
     assert_eq!(o.status.code(), Some(1));
@@ -92,7 +96,9 @@ fn fail_on_never_and_error() {
     );
     // Selecting only other rules leaves nothing to fail on.
     assert_eq!(
-        run(&["check", "--ignore", "FL001", path]).status.code(),
+        run(&["check", "--ignore", "FL001,FL006", path])
+            .status
+            .code(),
         Some(0)
     );
     assert_eq!(
@@ -179,7 +185,18 @@ fn hostile_copy() -> tempfile::TempDir {
 fn hostile_folder_is_reported_quickly_without_a_crash() {
     let dir = hostile_copy();
     let start = Instant::now();
-    let o = run_in(dir.path(), &["check", "--format", "json", "--verbose", "."]);
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--verbose",
+            "--ignore",
+            "FL006",
+            ".",
+        ],
+    );
     // A bound far above the real time (well under a second), only to catch a hang.
     assert!(
         start.elapsed() < Duration::from_secs(20),

@@ -7,6 +7,7 @@ mod fl002_unresolved_value;
 mod fl003_yaml11_ambiguous_value;
 mod fl004_unused_suppression;
 mod fl005_invalid_field;
+mod fl006_no_cluster_definition;
 mod fl101_too_many_selectors;
 mod fl102_selector_without_namespace;
 mod fl103_too_many_selector_labels;
@@ -65,6 +66,7 @@ pub static RULES: &[&Rule] = &[
     &fl003_yaml11_ambiguous_value::RULE,
     &fl004_unused_suppression::RULE,
     &fl005_invalid_field::RULE,
+    &fl006_no_cluster_definition::RULE,
     &fl101_too_many_selectors::RULE,
     &fl102_selector_without_namespace::RULE,
     &fl103_too_many_selector_labels::RULE,
