@@ -646,3 +646,18 @@ fn minor_version_reads_only_kubernetes_1_versions() {
     assert_eq!(version("\"${K8S_VERSION}\""), None);
     assert_eq!(version("\"2.1\""), None);
 }
+
+#[test]
+fn a_claim_keeps_the_volume_it_names() {
+    let text = "apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  volumeName: efs-pv
+";
+    let m = model(&[("pvc.yaml", text)]);
+    let v = m.claims[0].volume_name.as_ref().expect("volumeName");
+    assert_eq!(v.value, "efs-pv");
+    assert_eq!((v.loc.span.start.line, v.loc.span.start.column), (6, 15));
+}

@@ -791,6 +791,7 @@ fn claim(r: Reader, node: NodeRef<'_>) -> PersistentVolumeClaim {
         .map(|a| a.value.clone());
     PersistentVolumeClaim {
         storage_class: r.text(node.path(&["spec", "storageClassName"])).or(beta),
+        volume_name: r.text(node.path(&["spec", "volumeName"])),
         meta,
     }
 }

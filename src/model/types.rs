@@ -296,6 +296,8 @@ pub struct PersistentVolumeClaim {
     /// annotation): `None` when absent (the cluster's default class); an empty value means
     /// no class at all (static binding).
     pub storage_class: Option<Text>,
+    /// `spec.volumeName`: the pre-made PersistentVolume it binds to (static binding).
+    pub volume_name: Option<Text>,
 }
 
 /// A `StorageClass` (cluster-scoped).
