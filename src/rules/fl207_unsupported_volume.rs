@@ -1,5 +1,6 @@
 //! FL207 unsupported-volume: a Fargate pod mounts a hostPath, an inline CSI volume, or AWS
-//! EBS (an `awsElasticBlockStore` volume, or a PVC whose storage class is EBS).
+//! EBS (an `awsElasticBlockStore` volume, or a PVC whose storage class is EBS), or a PVC
+//! without a class on a cluster that has no default class (EKS 1.30 and later).
 
 use super::prelude::*;
 use crate::model::{PersistentVolumeClaim, StorageClass, VolumeKind};
@@ -30,6 +31,7 @@ struct Fault {
     unbound: bool,
 }
 
+/// A claim whose volume would be EBS.
 fn ebs(why: String) -> Option<Fault> {
     Some(Fault {
         why,
