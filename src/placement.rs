@@ -345,6 +345,7 @@ mod tests {
             default_role: None,
             public_subnets: Vec::new(),
             private_subnets: Vec::new(),
+            version: None,
             loc: Loc::default(),
         }
     }

@@ -529,3 +529,135 @@ items:
     let m = model(&[("l.yaml", text)]);
     assert_eq!(m.workloads.len(), 1);
 }
+
+#[test]
+fn cluster_version_load_balancer_class_ingress_classes_and_class_parameters_with_spans() {
+    let cluster = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: prod
+  region: eu-west-1
+  version: \"1.31\"
+";
+    let objects = "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: LoadBalancer
+  loadBalancerClass: service.k8s.aws/nlb
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: alb-ip
+  annotations:
+    ingressclass.kubernetes.io/is-default-class: \"true\"
+spec:
+  controller: ingress.k8s.aws/alb
+  parameters:
+    apiGroup: elbv2.k8s.aws
+    kind: IngressClassParams
+    name: ip-targets
+---
+apiVersion: elbv2.k8s.aws/v1beta1
+kind: IngressClassParams
+metadata:
+  name: ip-targets
+spec:
+  targetType: ip
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: efs
+provisioner: efs.csi.aws.com
+parameters:
+  provisioningMode: efs-ap
+  fileSystemId: fs-0123
+";
+    let m = model(&[("c.yaml", cluster), ("o.yaml", objects)]);
+    let c = &m.clusters[0];
+    assert_eq!(c.minor_version(), Some(31));
+    assert_eq!(
+        c.version
+            .as_ref()
+            .map(|v| (v.loc.span.start.line, v.loc.span.start.column)),
+        Some((6, 12))
+    );
+    let class = m.services[0].load_balancer_class.as_ref().expect("class");
+    assert_eq!(class.value, "service.k8s.aws/nlb");
+    assert_eq!(
+        (class.loc.span.start.line, class.loc.span.start.column),
+        (7, 22)
+    );
+    let ic = &m.ingress_classes[0];
+    assert_eq!(ic.name.value, "alb-ip");
+    assert!(ic.is_default);
+    assert_eq!(
+        ic.controller.as_ref().map(|c| c.value.as_str()),
+        Some("ingress.k8s.aws/alb")
+    );
+    let params = ic.parameters.as_ref().expect("parameters");
+    let field = |t: &Option<fargate_lint::model::Text>| t.as_ref().map(|t| t.value.clone());
+    assert_eq!(
+        (
+            field(&params.api_group),
+            field(&params.kind),
+            field(&params.name)
+        ),
+        (
+            Some("elbv2.k8s.aws".into()),
+            Some("IngressClassParams".into()),
+            Some("ip-targets".into())
+        )
+    );
+    let p = &m.ingress_class_params[0];
+    assert_eq!(p.name.value, "ip-targets");
+    let target = p.target_type.as_ref().expect("targetType");
+    assert_eq!(target.value, "ip");
+    assert_eq!(
+        (target.loc.span.start.line, target.loc.span.start.column),
+        (27, 15)
+    );
+    let sc = &m.storage_classes[0];
+    let mode = sc.parameter("provisioningMode").expect("provisioningMode");
+    assert_eq!(mode.value, "efs-ap");
+    assert_eq!(
+        (mode.loc.span.start.line, mode.loc.span.start.column),
+        (35, 21)
+    );
+    assert!(sc.parameter("directoryPerms").is_none());
+}
+
+#[test]
+fn minor_version_reads_only_kubernetes_1_versions() {
+    let version = |v: &str| {
+        let text = format!(
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  version: {v}\n"
+        );
+        model(&[("c.yaml", &text)]).clusters[0].minor_version()
+    };
+    assert_eq!(version("\"1.29\""), Some(29));
+    // Unquoted, YAML reads 1.30 as a number; the text is still what was written.
+    assert_eq!(version("1.30"), Some(30));
+    assert_eq!(version("1.30.2"), Some(30));
+    assert_eq!(version("auto"), None);
+    assert_eq!(version("\"${K8S_VERSION}\""), None);
+    assert_eq!(version("\"2.1\""), None);
+}
+
+#[test]
+fn a_claim_keeps_the_volume_it_names() {
+    let text = "apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  volumeName: efs-pv
+";
+    let m = model(&[("pvc.yaml", text)]);
+    let v = m.claims[0].volume_name.as_ref().expect("volumeName");
+    assert_eq!(v.value, "efs-pv");
+    assert_eq!((v.loc.span.start.line, v.loc.span.start.column), (6, 15));
+}

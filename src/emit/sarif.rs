@@ -243,7 +243,7 @@ pub fn security_severity(code: &str) -> Option<&'static str> {
 /// (a selector unused by the scanned workloads may be used by others) or guess intent.
 fn precision(code: &str) -> &'static str {
     match code {
-        "FL003" | "FL111" | "FL201" | "FL207" | "FL213" | "FL220" => "high",
+        "FL003" | "FL111" | "FL201" | "FL207" | "FL213" | "FL220" | "FL222" => "high",
         _ => "very-high",
     }
 }

@@ -78,6 +78,8 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             ingresses,
             claims,
             storage_classes,
+            ingress_classes,
+            ingress_class_params,
             ..
         } = f.facts;
         model.unresolved.extend(unresolved);
@@ -91,6 +93,8 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
         }
         // Cluster-scoped: no namespace to resolve.
         model.storage_classes.extend(storage_classes);
+        model.ingress_classes.extend(ingress_classes);
+        model.ingress_class_params.extend(ingress_class_params);
         let folder_ns = kustomizations
             .get(folder(&f.path))
             .and_then(|k| k.namespace.clone());
@@ -148,6 +152,9 @@ fn merge_cluster(clusters: &mut Vec<Cluster>, c: Cluster) {
             }
             if k.default_role.is_none() {
                 k.default_role = c.default_role;
+            }
+            if k.version.is_none() {
+                k.version = c.version;
             }
             k.public_subnets.extend(c.public_subnets);
             k.private_subnets.extend(c.private_subnets);

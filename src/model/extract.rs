@@ -44,6 +44,8 @@ pub struct FileFacts {
     pub ingresses: Vec<Ingress>,
     pub claims: Vec<PersistentVolumeClaim>,
     pub storage_classes: Vec<StorageClass>,
+    pub ingress_classes: Vec<IngressClass>,
+    pub ingress_class_params: Vec<IngressClassParams>,
 }
 
 /// Nesting of `kind: List` inside `kind: List` that is followed.
@@ -117,6 +119,16 @@ pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
                     facts.recognized = true;
                     validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
                     facts.claims.push(claim(r, node));
+                }
+                (Some(api), Some("IngressClass")) if api.starts_with("networking.k8s.io/") => {
+                    facts.recognized = true;
+                    facts.ingress_classes.extend(ingress_class(r, node));
+                }
+                (Some(api), Some("IngressClassParams")) if api.starts_with("elbv2.k8s.aws/") => {
+                    facts.recognized = true;
+                    facts
+                        .ingress_class_params
+                        .extend(ingress_class_params(r, node));
                 }
                 (Some(api), Some("StorageClass")) if api.starts_with("storage.k8s.io/") => {
                     facts.recognized = true;
@@ -349,6 +361,7 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         ),
         public_subnets,
         private_subnets,
+        version: r.text(meta.and_then(|m| m.get("version"))),
         loc: name.map(|n| n.loc).unwrap_or_else(|| r.node_loc(node)),
     }
 }
@@ -402,6 +415,7 @@ fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved
         default_role: None,
         public_subnets: Vec::new(),
         private_subnets: Vec::new(),
+        version: None,
         loc: cluster.map(|c| c.loc).unwrap_or_else(|| r.node_loc(node)),
     }
 }
@@ -788,6 +802,7 @@ fn service(r: Reader, node: NodeRef<'_>) -> Service {
         meta: object_meta(r, node),
         service_type: r.text(spec.and_then(|s| s.get("type"))),
         selector: r.labels(spec.and_then(|s| s.get("selector"))),
+        load_balancer_class: r.text(spec.and_then(|s| s.get("loadBalancerClass"))),
     }
 }
 
@@ -836,8 +851,16 @@ fn claim(r: Reader, node: NodeRef<'_>) -> PersistentVolumeClaim {
         .map(|a| a.value.clone());
     PersistentVolumeClaim {
         storage_class: r.text(node.path(&["spec", "storageClassName"])).or(beta),
+        volume_name: r.text(node.path(&["spec", "volumeName"])),
         meta,
     }
+}
+
+/// Whether `annotations` mark their class the default (`"true"` under one of `keys`).
+fn marked_default(annotations: &[Label], keys: &[&str]) -> bool {
+    annotations
+        .iter()
+        .any(|a| keys.contains(&a.key.value.as_str()) && a.value.value == "true")
 }
 
 fn storage_class(r: Reader, node: NodeRef<'_>) -> Option<StorageClass> {
@@ -847,13 +870,46 @@ fn storage_class(r: Reader, node: NodeRef<'_>) -> Option<StorageClass> {
     Some(StorageClass {
         name,
         provisioner: r.text(node.get("provisioner")),
-        is_default: annotations.iter().any(|a| {
-            matches!(
-                a.key.value.as_str(),
-                "storageclass.kubernetes.io/is-default-class"
-                    | "storageclass.beta.kubernetes.io/is-default-class"
-            ) && a.value.value == "true"
+        parameters: r.labels(node.get("parameters")),
+        is_default: marked_default(
+            &annotations,
+            &[
+                "storageclass.kubernetes.io/is-default-class",
+                "storageclass.beta.kubernetes.io/is-default-class",
+            ],
+        ),
+        loc: r.node_loc(node),
+    })
+}
+
+fn ingress_class(r: Reader, node: NodeRef<'_>) -> Option<IngressClass> {
+    let meta = node.get("metadata");
+    let name = r.text(meta.and_then(|m| m.get("name")))?;
+    let annotations = r.labels(meta.and_then(|m| m.get("annotations")));
+    let spec = node.get("spec").map(|s| s.resolved());
+    Some(IngressClass {
+        name,
+        controller: r.text(spec.and_then(|s| s.get("controller"))),
+        parameters: spec.and_then(|s| s.get("parameters")).map(|p| {
+            let p = p.resolved();
+            ObjectReference {
+                api_group: r.text(p.get("apiGroup")),
+                kind: r.text(p.get("kind")),
+                name: r.text(p.get("name")),
+            }
         }),
+        is_default: marked_default(
+            &annotations,
+            &["ingressclass.kubernetes.io/is-default-class"],
+        ),
+        loc: r.node_loc(node),
+    })
+}
+
+fn ingress_class_params(r: Reader, node: NodeRef<'_>) -> Option<IngressClassParams> {
+    Some(IngressClassParams {
+        name: r.text(node.path(&["metadata", "name"]))?,
+        target_type: r.text(node.path(&["spec", "targetType"])),
         loc: r.node_loc(node),
     })
 }

@@ -68,8 +68,26 @@ pub struct Cluster {
     /// Subnet ids (or names) the configuration declares public / private.
     pub public_subnets: Vec<Text>,
     pub private_subnets: Vec<Text>,
+    /// eksctl `metadata.version`: the Kubernetes version, as written (`"1.30"`); what
+    /// EKS sets up in a new cluster (its default StorageClass) depends on it.
+    pub version: Option<Text>,
     /// Where the cluster is first named.
     pub loc: Loc,
+}
+
+impl Cluster {
+    /// The Kubernetes minor version of `metadata.version` (`"1.30"` → 30); `None` when
+    /// the cluster does not say, or says something else (`auto`, a placeholder).
+    pub fn minor_version(&self) -> Option<u32> {
+        let v = self.version.as_ref()?.value.trim();
+        let (major, minor) = v.split_once('.')?;
+        if major != "1" {
+            return None;
+        }
+        // `1.30.2`: a patch level is not an EKS version, but the minor is still clear.
+        let minor = minor.split('.').next()?;
+        minor.parse().ok()
+    }
 }
 
 /// Requests or limits of one container, as written.
@@ -256,6 +274,8 @@ pub struct Service {
     pub service_type: Option<Text>,
     /// `spec.selector`: the pod labels it sends traffic to (empty: no pods of ours).
     pub selector: Vec<Label>,
+    /// `spec.loadBalancerClass`: which controller makes its load balancer.
+    pub load_balancer_class: Option<Text>,
 }
 
 /// An `Ingress`.
@@ -276,6 +296,8 @@ pub struct PersistentVolumeClaim {
     /// annotation): `None` when absent (the cluster's default class); an empty value means
     /// no class at all (static binding).
     pub storage_class: Option<Text>,
+    /// `spec.volumeName`: the pre-made PersistentVolume it binds to (static binding).
+    pub volume_name: Option<Text>,
 }
 
 /// A `StorageClass` (cluster-scoped).
@@ -283,8 +305,54 @@ pub struct PersistentVolumeClaim {
 pub struct StorageClass {
     pub name: Text,
     pub provisioner: Option<Text>,
+    /// `parameters`, for the provisioner (`provisioningMode: efs-ap`, ...).
+    pub parameters: Vec<Label>,
     /// `storageclass.kubernetes.io/is-default-class: "true"`.
     pub is_default: bool,
+    pub loc: Loc,
+}
+
+impl StorageClass {
+    /// The value of parameter `key`, when the class sets it.
+    pub fn parameter(&self, key: &str) -> Option<&Text> {
+        self.parameters
+            .iter()
+            .find(|p| p.key.value == key)
+            .map(|p| &p.value)
+    }
+}
+
+/// An `IngressClass` (cluster-scoped): which controller serves the Ingresses that name it,
+/// and the parameters object it hands that controller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngressClass {
+    pub name: Text,
+    /// `spec.controller` (`ingress.k8s.aws/alb` for the AWS Load Balancer Controller).
+    pub controller: Option<Text>,
+    /// `spec.parameters`: `apiGroup`, `kind` and `name` of the parameters object.
+    pub parameters: Option<ObjectReference>,
+    /// `ingressclass.kubernetes.io/is-default-class: "true"`: the class of Ingresses that
+    /// name none.
+    pub is_default: bool,
+    pub loc: Loc,
+}
+
+/// A typed reference to another object (`apiGroup`, `kind`, `name`), as an IngressClass's
+/// `spec.parameters`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectReference {
+    pub api_group: Option<Text>,
+    pub kind: Option<Text>,
+    pub name: Option<Text>,
+}
+
+/// An `IngressClassParams` of the AWS Load Balancer Controller (`elbv2.k8s.aws`,
+/// cluster-scoped): settings for every Ingress of the IngressClasses that point at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngressClassParams {
+    pub name: Text,
+    /// `spec.targetType` (`ip` or `instance`): wins over the Ingresses' annotations.
+    pub target_type: Option<Text>,
     pub loc: Loc,
 }
 
@@ -297,6 +365,8 @@ pub struct Model {
     pub ingresses: Vec<Ingress>,
     pub claims: Vec<PersistentVolumeClaim>,
     pub storage_classes: Vec<StorageClass>,
+    pub ingress_classes: Vec<IngressClass>,
+    pub ingress_class_params: Vec<IngressClassParams>,
     /// Values the model needs that are placeholders (FL002).
     pub unresolved: Vec<super::Unresolved>,
     /// Fields Kubernetes or eksctl would refuse (FL005).

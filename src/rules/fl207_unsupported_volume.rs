@@ -1,5 +1,6 @@
 //! FL207 unsupported-volume: a Fargate pod mounts a hostPath, an inline CSI volume, or AWS
-//! EBS (an `awsElasticBlockStore` volume, or a PVC whose storage class is EBS).
+//! EBS (an `awsElasticBlockStore` volume, or a PVC whose storage class is EBS), or a PVC
+//! without a class on a cluster that has no default class (EKS 1.30 and later).
 
 use super::prelude::*;
 use crate::model::{PersistentVolumeClaim, StorageClass, VolumeKind};
@@ -16,56 +17,104 @@ pub(crate) static RULE: Rule = Rule {
 /// The provisioners of EBS volumes: the CSI driver and the old in-tree one.
 const EBS_PROVISIONERS: [&str; 2] = ["ebs.csi.aws.com", "kubernetes.io/aws-ebs"];
 
-/// The class EKS creates in every cluster and makes the default: EBS (`kubernetes.io/aws-ebs`).
-const EKS_DEFAULT_CLASS: &str = "gp2";
+/// The EBS class EKS creates in every cluster; the default class of clusters created
+/// before Kubernetes 1.30.
+const EKS_GP2: &str = "gp2";
 
-/// Why the storage class of `claim` is EBS, or `None` when it is not or cannot be told.
-fn ebs_class(cx: &Context<'_>, claim: &PersistentVolumeClaim) -> Option<String> {
-    let by_name = |name: &str| -> Option<&StorageClass> {
-        cx.model
-            .storage_classes
-            .iter()
-            .find(|sc| sc.name.value == name)
-    };
+/// The first EKS version whose new clusters have no default StorageClass.
+const NO_DEFAULT_CLASS_FROM: u32 = 30;
+
+/// Why a claim cannot serve a Fargate pod.
+struct Fault {
+    why: String,
+    /// The claim binds to nothing at all (not a Fargate limit): the pod waits for it.
+    unbound: bool,
+}
+
+/// A claim whose volume would be EBS.
+fn ebs(why: String) -> Option<Fault> {
+    Some(Fault {
+        why,
+        unbound: false,
+    })
+}
+
+/// Why `claim`, mounted by a pod that lands in `cluster`, is EBS or binds to nothing;
+/// `None` when it is neither or the scan cannot tell.
+fn claim_fault(
+    cx: &Context<'_>,
+    claim: &PersistentVolumeClaim,
+    cluster: &Cluster,
+) -> Option<Fault> {
     let is_ebs = |sc: &StorageClass| {
         sc.provisioner
             .as_ref()
             .is_some_and(|p| EBS_PROVISIONERS.contains(&p.value.as_str()))
     };
-    match &claim.storage_class {
-        // No class: the cluster's default one. A default class in the scan replaces EKS's.
-        None => match cx.model.storage_classes.iter().find(|sc| sc.is_default) {
-            Some(sc) if is_ebs(sc) => Some(format!(
-                "it has no `storageClassName`, so it gets the default class `{}` ({}), which is EBS",
-                sc.name.value,
-                cx.position_from(sc.loc, claim.meta.loc)
-            )),
-            Some(_) => None,
-            None => Some(format!(
-                "it has no `storageClassName`, so it gets EKS's default class `{EKS_DEFAULT_CLASS}`, which is EBS"
-            )),
-        },
-        // An empty class binds to a pre-made volume of no class: what it is is not known.
-        Some(name) if name.value.is_empty() || cx.is_placeholder(name) => None,
-        Some(name) => match by_name(&name.value) {
-            Some(sc) if is_ebs(sc) => Some(format!(
+    match cx.claim_class(claim) {
+        ClaimClass::Named(sc) => is_ebs(sc).then(|| Fault {
+            why: format!(
                 "its class `{}` ({}) provisions EBS volumes",
                 sc.name.value,
                 cx.position_from(sc.loc, claim.meta.loc)
+            ),
+            unbound: false,
+        }),
+        ClaimClass::Default(sc) => is_ebs(sc).then(|| Fault {
+            why: format!(
+                "it has no `storageClassName`, so it gets the default class `{}` ({}), which is EBS",
+                sc.name.value,
+                cx.position_from(sc.loc, claim.meta.loc)
+            ),
+            unbound: false,
+        }),
+        // The cluster's own default: EKS's gp2 on clusters created before 1.30, none on
+        // newer ones (a cluster upgraded to 1.30 keeps gp2 as its default). A claim that
+        // names its volume takes the default class too, and then binds only to a volume of
+        // that class; without a default it binds to the volume as it is.
+        ClaimClass::ClusterDefault => match cluster.minor_version() {
+            Some(minor) if minor >= NO_DEFAULT_CLASS_FROM => {
+                claim.volume_name.is_none().then(|| Fault {
+                    why: format!(
+                        "it has no `storageClassName` on {} (EKS 1.{minor}), and clusters created at 1.{NO_DEFAULT_CLASS_FROM} or later have no default StorageClass: the claim stays Pending, bound to nothing (a cluster upgraded from an older version keeps `{EKS_GP2}`, EBS, as its default, which Fargate cannot mount either)",
+                        cluster_label(cluster)
+                    ),
+                    unbound: true,
+                })
+            }
+            Some(minor) => ebs(format!(
+                "it has no `storageClassName`, so it gets the default class of {} (EKS 1.{minor}), `{EKS_GP2}`, which is EBS",
+                cluster_label(cluster)
             )),
-            Some(_) => None,
-            // EKS's own class is there even when the scan does not define it.
-            None if name.value == EKS_DEFAULT_CLASS => Some(format!(
-                "its class `{EKS_DEFAULT_CLASS}` is EKS's EBS class"
-            )),
-            None => None,
+            None => {
+                let newer = match &claim.volume_name {
+                    Some(v) => format!(
+                        "it binds to its volume `{}`, whatever that is (`storageClassName: \"\"` binds it the same on both)",
+                        v.value
+                    ),
+                    None => "it stays Pending, bound to nothing".to_string(),
+                };
+                ebs(format!(
+                    "it has no `storageClassName`, and its class depends on the cluster's version (the ClusterConfig's `metadata.version`, not given): before EKS 1.{NO_DEFAULT_CLASS_FROM} it gets the default class `{EKS_GP2}`, which is EBS; from 1.{NO_DEFAULT_CLASS_FROM} there is no default class and {newer}"
+                ))
+            }
         },
+        // EKS's own class is there even when the scan does not define it.
+        ClaimClass::Unknown(name) if name.value == EKS_GP2 => {
+            ebs(format!("its class `{EKS_GP2}` is EKS's EBS class"))
+        }
+        ClaimClass::Unknown(_) | ClaimClass::Unset => None,
     }
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for (_, w, landing) in cx.fargate_workloads() {
-        let mut push = |loc: Loc, what: String| {
+        let mut push = |loc: Loc, what: String, unbound: bool| {
+            let outcome = if unbound {
+                "and the pod waits for the claim: it never starts"
+            } else {
+                "which cannot mount it: the pod never starts"
+            };
             out.push(
                 cx.landing_finding(
                     rule,
@@ -73,7 +122,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     &landing,
                     loc,
                     format!(
-                        "{} mounts {what}; it {}, which cannot mount it: the pod never starts",
+                        "{} mounts {what}; it {}, {outcome}",
                         workload_label(w),
                         landing.phrase()
                     ),
@@ -87,58 +136,23 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 .as_ref()
                 .map_or(String::new(), |n| format!(" `{}`", n.value));
             match &v.kind {
-                VolumeKind::HostPath => push(v.key, format!("the hostPath volume{name}")),
-                VolumeKind::Csi => push(v.key, format!("the inline CSI volume{name}")),
+                VolumeKind::HostPath => push(v.key, format!("the hostPath volume{name}"), false),
+                VolumeKind::Csi => push(v.key, format!("the inline CSI volume{name}"), false),
                 VolumeKind::AwsElasticBlockStore => push(
                     v.key,
                     format!("the EBS volume{name} (`awsElasticBlockStore`)"),
+                    false,
                 ),
-                VolumeKind::PersistentVolumeClaim {
-                    claim_name: Some(claim_name),
-                } => {
-                    // Only a claim of the scan says what it is bound to. Examples in
-                    // several folders may reuse a name: prefer the claim in the same file,
-                    // then in the same folder.
-                    let folder = |loc: Loc| {
-                        cx.files
-                            .get(loc.file.0 as usize)
-                            .and_then(|f| f.path.rsplit_once('/'))
-                            .map_or("", |(dir, _)| dir)
-                    };
-                    let claim = cx
-                        .model
-                        .claims
-                        .iter()
-                        .filter(|c| {
-                            c.meta.namespace == w.namespace && c.meta.name == claim_name.value
-                        })
-                        .min_by_key(|c| {
-                            (
-                                c.meta.loc.file != claim_name.loc.file,
-                                folder(c.meta.loc) != folder(claim_name.loc),
-                            )
-                        });
-                    if let Some(why) = claim.and_then(|c| ebs_class(cx, c).map(|why| (c, why))) {
-                        let (c, why) = why;
-                        push(
-                            claim_name.loc,
-                            format!(
-                                "the claim `{}` ({}), and {why}",
-                                claim_name.value,
-                                cx.position_from(c.meta.loc, claim_name.loc)
-                            ),
-                        );
-                    }
-                }
                 _ => {}
             }
         }
-        for t in &w.pod.claim_templates {
-            if let Some(why) = ebs_class(cx, t) {
-                let loc = t.storage_class.as_ref().map_or(t.meta.name_loc, |s| s.loc);
+        // Only a claim of the scan says what it is bound to.
+        for m in cx.mounted_claims(w) {
+            if let Some(fault) = claim_fault(cx, m.claim, landing.cluster) {
                 push(
-                    loc,
-                    format!("the volume claim template `{}`, and {why}", t.meta.name),
+                    m.loc,
+                    format!("{}, and {}", m.what, fault.why),
+                    fault.unbound,
                 );
             }
         }

@@ -40,6 +40,7 @@ mod fl218_custom_scheduler;
 mod fl219_load_balancer_instance_target;
 mod fl220_ambiguous_profile_match;
 mod fl221_capacity_provisioned_annotation;
+mod fl222_efs_dynamic_provisioning;
 
 pub mod limits;
 pub mod prelude;
@@ -99,6 +100,7 @@ pub static RULES: &[&Rule] = &[
     &fl219_load_balancer_instance_target::RULE,
     &fl220_ambiguous_profile_match::RULE,
     &fl221_capacity_provisioned_annotation::RULE,
+    &fl222_efs_dynamic_provisioning::RULE,
 ];
 
 /// The rule catalogue as a Markdown table (code, name, severity, summary), for the README;

@@ -434,3 +434,104 @@ pub fn container_label(w: &Workload, index: usize) -> String {
         None => format!("container {}", index + 1),
     }
 }
+
+/// A PersistentVolumeClaim a pod mounts: a claim of the scan that a `persistentVolumeClaim`
+/// volume names, or a StatefulSet's claim template.
+pub struct MountedClaim<'a> {
+    pub claim: &'a crate::model::PersistentVolumeClaim,
+    /// Where the pod asks for it: the `claimName` value; for a claim template its
+    /// `storageClassName` value, else its name.
+    pub loc: Loc,
+    /// How it is named in messages: "the claim `data` (line 40)", "the volume claim
+    /// template `pgdata`".
+    pub what: String,
+}
+
+/// What a claim's storage class is, as far as the scan tells.
+#[derive(Debug, Clone, Copy)]
+pub enum ClaimClass<'a> {
+    /// A class the scan defines, named by the claim.
+    Named(&'a crate::model::StorageClass),
+    /// No `storageClassName`: the default class of the scan.
+    Default(&'a crate::model::StorageClass),
+    /// No `storageClassName`, and the scan marks no class default: the cluster's default,
+    /// if it has one (EKS's `gp2` before 1.30, none from 1.30).
+    ClusterDefault,
+    /// A class the scan does not define.
+    Unknown(&'a Text),
+    /// `storageClassName: ""` (no class: a pre-made volume of no class), or a
+    /// placeholder: nothing to tell.
+    Unset,
+}
+
+impl Context<'_> {
+    /// Every claim workload `w`'s pods mount, in volume order, then its claim templates.
+    /// A claim is found in the workload's namespace; examples in several folders may reuse
+    /// a name, so the claim in the same file wins, then one in the same folder.
+    pub fn mounted_claims<'a>(&'a self, w: &'a Workload) -> Vec<MountedClaim<'a>> {
+        let folder = |loc: Loc| {
+            self.files
+                .get(loc.file.0 as usize)
+                .and_then(|f| f.path.rsplit_once('/'))
+                .map_or("", |(dir, _)| dir)
+        };
+        let mut out = Vec::new();
+        for v in &w.pod.volumes {
+            let crate::model::VolumeKind::PersistentVolumeClaim {
+                claim_name: Some(name),
+            } = &v.kind
+            else {
+                continue;
+            };
+            let claim = self
+                .model
+                .claims
+                .iter()
+                .filter(|c| c.meta.namespace == w.namespace && c.meta.name == name.value)
+                .min_by_key(|c| {
+                    (
+                        c.meta.loc.file != name.loc.file,
+                        folder(c.meta.loc) != folder(name.loc),
+                    )
+                });
+            if let Some(claim) = claim {
+                out.push(MountedClaim {
+                    claim,
+                    loc: name.loc,
+                    what: format!(
+                        "the claim `{}` ({})",
+                        name.value,
+                        self.position_from(claim.meta.loc, name.loc)
+                    ),
+                });
+            }
+        }
+        for t in &w.pod.claim_templates {
+            out.push(MountedClaim {
+                claim: t,
+                loc: t.storage_class.as_ref().map_or(t.meta.name_loc, |s| s.loc),
+                what: format!("the volume claim template `{}`", t.meta.name),
+            });
+        }
+        out
+    }
+
+    /// The storage class of `claim`, joined with the StorageClasses of the scan.
+    pub fn claim_class<'a>(
+        &'a self,
+        claim: &'a crate::model::PersistentVolumeClaim,
+    ) -> ClaimClass<'a> {
+        let classes = &self.model.storage_classes;
+        match &claim.storage_class {
+            None => classes
+                .iter()
+                .find(|sc| sc.is_default)
+                .map_or(ClaimClass::ClusterDefault, ClaimClass::Default),
+            Some(name) if name.value.is_empty() || self.is_placeholder(name) => ClaimClass::Unset,
+            Some(name) => classes
+                .iter()
+                .find(|sc| sc.name.value == name.value)
+                .map_or(ClaimClass::Unknown(name), ClaimClass::Named),
+        }
+    }
+}
