@@ -366,3 +366,19 @@ fn github_format_prints_one_command_per_finding() {
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "");
 }
+
+/// GitHub code scanning refuses a rule whose `fullDescription` is over 1,024 characters.
+#[test]
+fn every_rule_full_description_fits_github_limit() {
+    let log = sarif(&["testdata/example"]);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!rules.is_empty());
+    for rule in &rules {
+        let text = rule["fullDescription"]["text"].as_str().unwrap_or("");
+        let chars = text.chars().count();
+        assert!(chars <= 1024, "{}: {chars} characters", rule["id"]);
+    }
+}
