@@ -28,20 +28,14 @@ fn a_pod_fargate_refuses_for_its_size_keeps_its_other_faults() {
     }
 }
 
-/// Writes `files` (path, text) into a new temporary folder.
+/// A new temporary folder holding `files` (path, text).
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in files {
-        let path = dir.path().join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("folder");
-        }
-        std::fs::write(path, text).expect("write");
+        write(dir.path(), path, text);
     }
     dir
 }
-
-const APPS_CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: prod\n  region: eu-west-1\nfargateProfiles:\n  - name: apps\n    selectors:\n      - namespace: apps\n";
 
 fn pod_with_image(image: &str) -> String {
     format!(
