@@ -5,7 +5,7 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
-use crate::discover::{DiscoverError, DiscoverOptions, Input, discover};
+use crate::discover::{DiscoverError, DiscoverOptions, Input, NotRead, discover};
 use crate::model::{self, FileEntry, FileFacts, Model};
 use crate::placement::{Placements, place, refuse};
 use crate::rules::prelude::InputProblem;
@@ -94,6 +94,9 @@ pub struct Analysis {
     pub found_cluster_files: Vec<FileId>,
     pub stats: Stats,
     pub skipped: Vec<Skipped>,
+    /// Paths in the folders walked that were not read on purpose (links out of the
+    /// repository, FIFOs...), sorted.
+    pub not_read: Vec<NotRead>,
     pub pricing: Pricing,
     /// Per file (by [`FileId`]): its `# fargate-lint: ...` comments, for
     /// [`crate::suppress`]; other comments are not kept.
@@ -137,7 +140,8 @@ fn find_cluster_inputs(settings: &Settings, inputs: &[Input]) -> Result<Vec<Inpu
         .iter()
         .filter_map(|i| i.fs_path.as_deref().and_then(canonical))
         .collect();
-    let found = discover(&[start], &settings.discover, &mut std::io::empty())?;
+    // What this search passes over is not reported: the user asked about the PATHs only.
+    let found = discover(&[start], &settings.discover, &mut std::io::empty())?.inputs;
     Ok(found
         .into_iter()
         .filter(|i| i.content.as_deref().is_ok_and(may_define_cluster))
@@ -242,7 +246,8 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
 pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, DiscoverError> {
     let mut paths = settings.paths.clone();
     paths.extend(settings.cluster_files.iter().cloned());
-    let inputs: Vec<Input> = discover(&paths, &settings.discover, stdin)?;
+    let discovery = discover(&paths, &settings.discover, stdin)?;
+    let (inputs, not_read) = (discovery.inputs, discovery.not_read);
     // Each input with whether it is there for its clusters only, in path order.
     let mut inputs: Vec<(Input, bool)> = if settings.find_clusters {
         let found = find_cluster_inputs(settings, &inputs)?;
@@ -392,6 +397,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         found_cluster_files,
         stats,
         skipped,
+        not_read,
         pricing: settings.pricing,
         directive_comments,
     })

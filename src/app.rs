@@ -137,6 +137,9 @@ fn run_analysis(run: &RunArgs, config: &Config) -> Result<Analysis, String> {
         for s in &analysis.skipped {
             eprintln!("skipped {}: {}", s.path, s.reason);
         }
+        for n in &analysis.not_read {
+            eprintln!("not read {}: {}", n.path, n.reason);
+        }
     }
     Ok(analysis)
 }

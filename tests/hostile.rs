@@ -1,0 +1,230 @@
+//! Hostile file systems and configurations, end to end with the real binary: fargate-lint runs
+//! in CI on pull requests from anyone, so what a pull request can put in the checkout (links,
+//! FIFOs, a `.fargate-lint.toml`) must not make it read outside the repository, hang, write
+//! anywhere but `-o`, or print nonsense. Each test names the case it covers (issue 10).
+//!
+//! Everything is built in temporary folders: git cannot keep FIFOs, and links to
+//! `/etc/passwd` do not belong in the repository.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::*;
+
+/// A line that FL001's snippet would print if the file holding it were read: broken YAML.
+const SECRET: &str = "token: [SECRET-7f3a9c\n";
+
+/// A Pod that lands nowhere in particular and is fine: one workload, one document.
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  containers:
+    - name: web
+      image: public.ecr.aws/nginx/nginx:1.25
+";
+
+/// `top/repo` (a git repository holding `k8s/pod.yaml`) beside `top/outside` (holding
+/// `secret.yaml` and `cluster.yaml`), all with links resolved so that paths compare.
+struct Layout {
+    _dir: tempfile::TempDir,
+    top: PathBuf,
+}
+
+impl Layout {
+    fn new() -> Layout {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let top = std::fs::canonicalize(dir.path()).expect("a canonical temporary folder");
+        write(&top, "repo/.git/HEAD", "ref: refs/heads/main\n");
+        write(&top, "repo/k8s/pod.yaml", POD);
+        write(&top, "outside/secret.yaml", SECRET);
+        write(&top, "outside/cluster.yaml", APPS_CLUSTER);
+        Layout { _dir: dir, top }
+    }
+
+    fn repo(&self) -> PathBuf {
+        self.top.join("repo")
+    }
+
+    fn outside(&self) -> PathBuf {
+        self.top.join("outside")
+    }
+}
+
+/// `mkfifo PATH`; false when this system has no `mkfifo` (then the test has nothing to test).
+fn mkfifo(path: &Path) -> bool {
+    std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs the binary in `dir` on another thread and fails the test if it takes more than 20
+/// seconds (a hang on a FIFO), instead of hanging the test suite.
+fn run_bounded(dir: &Path, args: &[&str]) -> Output {
+    let (dir, args): (PathBuf, Vec<String>) = (
+        dir.to_path_buf(),
+        args.iter().map(|a| a.to_string()).collect(),
+    );
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let _ = tx.send(run_in(&dir, &args));
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("fargate-lint hung (on a FIFO?)")
+}
+
+fn all_output(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
+}
+
+// ---- 1. Links out of the scanned folders and the repository --------------------------------
+
+#[test]
+fn links_in_a_folder_that_lead_out_of_the_repository_are_not_read_and_said_so() {
+    let l = Layout::new();
+    let k8s = l.repo().join("k8s");
+    symlink("../../outside/secret.yaml", k8s.join("leak.yaml")).expect("a link");
+    symlink(l.outside().join("secret.yaml"), k8s.join("absolute.yaml")).expect("a link");
+    symlink("../../outside", k8s.join("secrets")).expect("a link");
+    if Path::new("/etc/passwd").is_file() {
+        symlink("/etc/passwd", k8s.join("passwd.yaml")).expect("a link");
+    }
+    for format in ["human", "json", "sarif", "github"] {
+        let o = run_in(
+            &l.repo(),
+            &["check", "--verbose", "--format", format, "k8s"],
+        );
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(0), "{format}: {out}");
+        assert!(!out.contains("SECRET"), "{format}: {out}");
+        assert!(!out.contains("root:"), "{format}: {out}");
+        for link in ["k8s/leak.yaml", "k8s/absolute.yaml", "k8s/secrets"] {
+            assert!(
+                stderr(&o).contains(&format!(
+                    "not read {link}: a symbolic link to `{}",
+                    l.outside().display()
+                )),
+                "{format}: {out}"
+            );
+        }
+    }
+    let o = run_in(&l.repo(), &["check", "--format", "json", "k8s"]);
+    assert_eq!(json(&o)["summary"]["files"], 1, "{}", stdout(&o));
+}
+
+#[test]
+fn links_out_of_a_folder_outside_any_repository_are_not_read() {
+    let l = Layout::new();
+    std::fs::remove_dir_all(l.repo().join(".git")).expect("no repository");
+    symlink("../../outside/secret.yaml", l.repo().join("k8s/leak.yaml")).expect("a link");
+    let o = run_in(&l.repo(), &["check", "--verbose", "k8s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(!all_output(&o).contains("SECRET"), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains("not read k8s/leak.yaml: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn links_inside_the_repository_are_followed_and_read_once() {
+    let l = Layout::new();
+    write(&l.repo(), "shared/base.yaml", &POD.replace("web", "base"));
+    // Out of the folder scanned, but inside its repository.
+    symlink("../shared", l.repo().join("k8s/shared")).expect("a link");
+    // Inside the folder scanned: the same file twice is one input.
+    symlink("pod.yaml", l.repo().join("k8s/again.yaml")).expect("a link");
+    let o = run_in(
+        &l.repo(),
+        &["check", "--format", "json", "--verbose", "k8s"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    let summary = &json(&o)["summary"];
+    assert_eq!(summary["files"], 2, "{summary:#}");
+    assert_eq!(summary["workloads"], 2, "{summary:#}");
+    assert!(!stderr(&o).contains("not read"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_link_named_on_the_command_line_is_read_wherever_it_leads() {
+    let l = Layout::new();
+    symlink("../../outside/secret.yaml", l.repo().join("k8s/leak.yaml")).expect("a link");
+    let o = run_in(&l.repo(), &["check", "k8s/leak.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    assert!(
+        stdout(&o).contains("SECRET"),
+        "the user asked: {}",
+        stdout(&o)
+    );
+}
+
+// ---- 5. FIFOs, sockets and devices in a scanned folder --------------------------------------
+
+#[test]
+fn a_fifo_in_a_scanned_folder_does_not_hang_and_is_listed_with_verbose() {
+    let l = Layout::new();
+    if !mkfifo(&l.repo().join("k8s/pipe.yaml")) {
+        return;
+    }
+    // Reached through a link inside the repository too: still a FIFO, still not opened.
+    symlink("pipe.yaml", l.repo().join("k8s/pipe-link.yaml")).expect("a link");
+    let o = run_bounded(
+        &l.repo(),
+        &["check", "--verbose", "--format", "json", "k8s"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    for name in ["pipe.yaml", "pipe-link.yaml"] {
+        assert!(
+            stderr(&o).contains(&format!(
+                "not read k8s/{name}: a FIFO (named pipe): never opened"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(json(&o)["summary"]["files"], 1, "{}", stdout(&o));
+}
+
+#[test]
+fn a_socket_in_a_scanned_folder_is_listed_with_verbose() {
+    let l = Layout::new();
+    let path = l.repo().join("k8s/control.yaml");
+    let Ok(_socket) = std::os::unix::net::UnixListener::bind(&path) else {
+        return; // the temporary folder is too deep for a socket path
+    };
+    let o = run_bounded(&l.repo(), &["check", "--verbose", "k8s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains("not read k8s/control.yaml: a socket: never opened"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_device_linked_into_a_scanned_folder_is_not_read() {
+    let l = Layout::new();
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    symlink("/dev/zero", l.repo().join("k8s/zero.yaml")).expect("a link");
+    let o = run_bounded(&l.repo(), &["check", "--verbose", "k8s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains("not read k8s/zero.yaml: a symbolic link to `/dev/zero`"),
+        "{}",
+        stderr(&o)
+    );
+}
