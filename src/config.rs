@@ -3,7 +3,9 @@
 //!
 //! The file is read with serde and `deny_unknown_fields`; positions come from the TOML
 //! parser's spans (`toml::Spanned` for the values checked after parsing). Command-line
-//! options win over the file: the file only fills what the command line leaves unset.
+//! options win over the file: the file only fills what the command line leaves unset. The
+//! file comes with the repository, that is with any pull request: the files it names stay
+//! inside that repository, and its numbers stay within sane bounds.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -129,7 +131,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawCluster {
     /// The cluster file (eksctl ClusterConfig or EKS API JSON), relative to this file's
-    /// folder; read even when not among the PATHs.
+    /// folder and inside its repository (or its folder, outside any); read even when not
+    /// among the PATHs.
     #[schemars(with = "String")]
     config: Spanned<String>,
     /// Globs of the manifests for this cluster, relative to this file's folder (default:
@@ -265,18 +268,76 @@ pub fn load(explicit: Option<&Path>, no_config: bool) -> Result<Config, String> 
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    for c in &mut config.clusters {
-        c.config = base.join(&c.config);
-        if !c.config.is_file() {
+    if !config.clusters.is_empty() {
+        let bound = Bound::of(base).map_err(|e| format!("{name}: {e}"))?;
+        for c in &mut config.clusters {
             let (line, column) = c.at;
-            return Err(format!(
-                "{name}:{line}:{column}: cluster file {} not found",
-                c.config.display()
-            ));
+            bound.check(&c.config).map_err(|e| {
+                format!(
+                    "{name}:{line}:{column}: cluster file `{}` {e}",
+                    c.config.display()
+                )
+            })?;
+            c.config = base.join(&c.config);
         }
     }
     config.path = Some(path);
     Ok(config)
+}
+
+/// Where the files a configuration names may be: inside the git repository the configuration
+/// is in, or inside its own folder when it is in none, links resolved. The repository's
+/// configuration comes with the pull request: `config = "../../.ssh/id_rsa"` or a link to
+/// `/etc/passwd` must not make fargate-lint read the runner's files (and print their lines in
+/// FL001's snippet). The same holds for a file given with `--config`: the user chose that file,
+/// not every file it names.
+struct Bound {
+    /// The configuration's folder, canonical.
+    base: PathBuf,
+    /// The repository root, or `base`.
+    folder: PathBuf,
+    in_repository: bool,
+}
+
+impl Bound {
+    /// The bound of a configuration in `dir`.
+    fn of(dir: &Path) -> Result<Bound, String> {
+        let base = std::fs::canonicalize(dir)
+            .map_err(|e| format!("cannot resolve the folder of the configuration: {e}"))?;
+        let root = crate::repo::repository_root(&base);
+        Ok(Bound {
+            in_repository: root.is_some(),
+            folder: root.unwrap_or_else(|| base.clone()),
+            base,
+        })
+    }
+
+    /// Whether `written` (as the configuration says it, relative to its folder) is a file
+    /// inside: first as written, so that nothing outside is even looked at, then with links
+    /// resolved. The error completes "cluster file `X` ".
+    fn check(&self, written: &Path) -> Result<(), String> {
+        let outside = || {
+            let folder = self.folder.display();
+            if self.in_repository {
+                format!(
+                    "is outside its repository `{folder}`: a configuration names only files inside its repository"
+                )
+            } else {
+                format!(
+                    "is outside its folder `{folder}`: a configuration in no git repository names only files inside its folder"
+                )
+            }
+        };
+        let joined = self.base.join(written);
+        if !crate::repo::normalize(&joined).starts_with(&self.folder) {
+            return Err(outside());
+        }
+        match std::fs::canonicalize(&joined) {
+            Ok(real) if !real.starts_with(&self.folder) => Err(outside()),
+            Ok(real) if real.is_file() => Ok(()),
+            _ => Err("not found".to_string()),
+        }
+    }
 }
 
 /// The configuration file of `start` or its nearest parent, stopping at the repository root

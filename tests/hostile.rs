@@ -228,3 +228,110 @@ fn a_device_linked_into_a_scanned_folder_is_not_read() {
         stderr(&o)
     );
 }
+
+// ---- 2. A configuration naming files outside its repository ---------------------------------
+
+/// Runs `check` in the repository with `config` as its `.fargate-lint.toml`.
+fn with_config(l: &Layout, config: &str) -> Output {
+    write(&l.repo(), ".fargate-lint.toml", config);
+    run_in(&l.repo(), &["check", "--format", "json", "k8s"])
+}
+
+#[test]
+fn a_configuration_cannot_name_a_cluster_file_outside_its_repository() {
+    let l = Layout::new();
+    let absolute = l.outside().join("cluster.yaml");
+    symlink(
+        "../../outside/cluster.yaml",
+        l.repo().join("k8s/linked.yaml"),
+    )
+    .expect("a link");
+    for (config, column) in [
+        ("\n[[clusters]]\nconfig = \"../outside/cluster.yaml\"\n", 10),
+        (
+            "\n[[clusters]]\nconfig = \"k8s/../../outside/secret.yaml\"\n",
+            10,
+        ),
+        (
+            &format!("\n[[clusters]]\nconfig  =  \"{}\"\n", absolute.display()),
+            12,
+        ),
+        // Inside as written, outside once the link is resolved.
+        ("\n[[clusters]]\nconfig = \"k8s/linked.yaml\"\n", 10),
+    ] {
+        let o = with_config(&l, config);
+        assert_eq!(o.status.code(), Some(2), "{config}: {}", all_output(&o));
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(".fargate-lint.toml:3:{column}: cluster file `")),
+            "{config}: {e}"
+        );
+        assert!(
+            e.contains(&format!(
+                "is outside its repository `{}`: a configuration names only files inside its repository",
+                l.repo().display()
+            )),
+            "{config}: {e}"
+        );
+        assert!(!all_output(&o).contains("SECRET"), "{e}");
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn a_configuration_may_name_any_file_inside_its_repository() {
+    let l = Layout::new();
+    write(&l.repo(), "clusters/prod.yaml", APPS_CLUSTER);
+    // From a configuration in a subfolder, `..` that stays inside the repository is fine.
+    write(
+        &l.repo(),
+        "k8s/.fargate-lint.toml",
+        "[[clusters]]\nconfig = \"../clusters/prod.yaml\"\n",
+    );
+    let o = run_in(
+        &l.repo().join("k8s"),
+        &["check", "--format", "json", "--fail-on", "never", "."],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert_eq!(json(&o)["summary"]["clusters"], 1, "{}", stdout(&o));
+}
+
+#[test]
+fn a_configuration_given_with_config_names_files_beside_it() {
+    let l = Layout::new();
+    write(
+        &l.outside(),
+        "fargate-lint.toml",
+        "[[clusters]]\nconfig = \"cluster.yaml\"\n",
+    );
+    let config = l.outside().join("fargate-lint.toml");
+    let config = config.to_string_lossy();
+    let o = run_in(
+        &l.repo(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--config",
+            &config,
+            "k8s",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert_eq!(json(&o)["summary"]["clusters"], 1, "{}", stdout(&o));
+    // But not files outside its own folder, when it is in no repository.
+    write(
+        &l.outside(),
+        "fargate-lint.toml",
+        "[[clusters]]\nconfig = \"../repo/k8s/pod.yaml\"\n",
+    );
+    let o = run_in(&l.repo(), &["check", "--config", &config, "k8s"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains(&format!("fargate-lint.toml:2:10: cluster file `../repo/k8s/pod.yaml` is outside its folder `{}`: a configuration in no git repository names only files inside its folder", l.outside().display())),
+        "{}",
+        stderr(&o)
+    );
+}
