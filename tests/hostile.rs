@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::os::unix::fs::symlink;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::mpsc;
@@ -334,4 +334,144 @@ fn a_configuration_given_with_config_names_files_beside_it() {
         "{}",
         stderr(&o)
     );
+}
+
+// ---- 3. `-o` replaces only regular files ---------------------------------------------------
+// Careful when checking that these fail on an older binary: run as root, the one that renamed
+// over `-o` replaced the machine's /dev/null and /dev/stdout. The FIFO, link and mode tests
+// are the safe ones to try there.
+
+/// `check --format json -o OUT k8s` in the repository.
+fn check_to(l: &Layout, out: &str) -> Output {
+    run_bounded(
+        &l.repo(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-o",
+            out,
+            "k8s",
+        ],
+    )
+}
+
+#[test]
+fn output_to_dev_null_leaves_it_a_device() {
+    let null = Path::new("/dev/null");
+    let is_char_device =
+        || std::fs::symlink_metadata(null).is_ok_and(|m| m.file_type().is_char_device());
+    if !is_char_device() {
+        return;
+    }
+    let l = Layout::new();
+    let o = check_to(&l, "/dev/null");
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(is_char_device(), "/dev/null is no longer a device");
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn output_to_dev_stdout_goes_to_stdout() {
+    // A link to /proc/self/fd/1, here a pipe: replacing it would make a file of /dev/stdout.
+    let stdout_link = Path::new("/dev/stdout");
+    let is_link =
+        || std::fs::symlink_metadata(stdout_link).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link() {
+        return;
+    }
+    let l = Layout::new();
+    let o = check_to(&l, "/dev/stdout");
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert_eq!(json(&o)["summary"]["files"], 1);
+    assert!(is_link(), "/dev/stdout is no longer a link");
+}
+
+#[test]
+fn output_to_a_fifo_is_written_into_it_for_its_reader() {
+    let l = Layout::new();
+    let fifo = l.top.join("report.fifo");
+    if !mkfifo(&fifo) {
+        return;
+    }
+    let (tx, rx) = mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::fs::read_to_string(reader_path));
+    });
+    let o = check_to(&l, &fifo.to_string_lossy());
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    let read = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the reader got nothing")
+        .expect("the FIFO is read");
+    assert!(read.contains("\"summary\""), "{read}");
+    assert!(
+        std::fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo()),
+        "the FIFO was replaced"
+    );
+}
+
+#[test]
+fn output_through_a_link_writes_its_target_and_keeps_the_link() {
+    let l = Layout::new();
+    let target = l.outside().join("report.json");
+    std::fs::write(&target, "old\n").expect("a file");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let link = l.repo().join("report.json");
+    symlink(&target, &link).expect("a link");
+    let o = check_to(&l, "report.json");
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(
+        std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()),
+        "the link was replaced by a file"
+    );
+    let written = std::fs::read_to_string(&target).expect("the target");
+    assert!(written.contains("\"summary\""), "{written}");
+    let mode = std::fs::metadata(&target)
+        .expect("the target")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    // A link to nothing is refused, and nothing is created where it points.
+    symlink(
+        l.outside().join("none/r.json"),
+        l.repo().join("dangling.json"),
+    )
+    .expect("a link");
+    let o = check_to(&l, "dangling.json");
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains("cannot write dangling.json: "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!l.outside().join("none").exists());
+}
+
+#[test]
+fn output_over_a_regular_file_is_atomic_and_keeps_its_mode() {
+    let l = Layout::new();
+    let report = l.repo().join("report.json");
+    std::fs::write(&report, "old\n").expect("a file");
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let o = check_to(&l, "report.json");
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    let meta = std::fs::symlink_metadata(&report).expect("the report");
+    assert!(meta.file_type().is_file());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    let written = std::fs::read_to_string(&report).expect("the report");
+    assert!(written.contains("\"summary\""), "{written}");
+    // Nothing else was left behind.
+    let names: Vec<String> = std::fs::read_dir(l.repo())
+        .expect("the folder")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    // A new path is still created.
+    let o = check_to(&l, "new.json");
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    assert!(l.repo().join("new.json").is_file());
 }
