@@ -23,6 +23,15 @@ use crate::sizing::Pricing;
 /// The file name looked for from the current folder up to the repository root.
 pub const FILE_NAME: &str = ".fargate-lint.toml";
 
+/// The highest `[pricing]` value accepted, in dollars per vCPU-hour or GB-hour. Fargate costs
+/// cents per vCPU-hour (4 in us-east-1) and less per GB-hour: anything above this is a typo,
+/// and `1e308` made every cost infinite (`$inf`, JSON `null`).
+pub const MAX_PRICE: f64 = 100.0;
+
+/// The highest `[limits]` value accepted. EKS's quotas are 5 and 10; a raised quota stays far
+/// below this, and a rule is switched off in `[rules]`, not with a limit no profile reaches.
+pub const MAX_LIMIT: usize = 1000;
+
 /// What a `[rules]` entry sets a rule to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -178,13 +187,13 @@ enum RawFailOn {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawLimits {
     /// Selectors per Fargate profile, FL101 (default 5).
-    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>", range(max = MAX_LIMIT))]
     selectors_per_profile: Option<Spanned<usize>>,
     /// Label pairs per selector, FL103 (default 5).
-    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>", range(max = MAX_LIMIT))]
     labels_per_selector: Option<Spanned<usize>>,
     /// Fargate profiles per cluster, FL104 (default 10).
-    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>", range(max = MAX_LIMIT))]
     profiles_per_cluster: Option<Spanned<usize>>,
 }
 
@@ -193,13 +202,13 @@ struct RawLimits {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPricing {
     /// Per vCPU-hour (default 0.04048).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_PRICE))]
     vcpu_hour: Option<Spanned<f64>>,
     /// Per GB-hour of memory (default 0.004445).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_PRICE))]
     gb_hour: Option<Spanned<f64>>,
     /// Per GB-hour of ephemeral storage above the included 20 GB (default 0.000111).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_PRICE))]
     ephemeral_gb_hour: Option<Spanned<f64>>,
 }
 
@@ -461,8 +470,13 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         ] {
             let Some(value) = value else { continue };
             // A quota of 0 would report every profile; EKS never sets one.
-            if *value.get_ref() == 0 {
-                return Err(at(value.span(), "a limit must be at least 1"));
+            if !(1..=MAX_LIMIT).contains(value.get_ref()) {
+                return Err(at(
+                    value.span(),
+                    &format!(
+                        "a limit must be from 1 to {MAX_LIMIT} (to switch its rule off, set the rule to \"off\" in [rules])"
+                    ),
+                ));
             }
             *slot = value.into_inner();
         }
@@ -476,13 +490,15 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         ] {
             let Some(value) = value else { continue };
             let price = *value.get_ref();
-            if !price.is_finite() || price < 0.0 {
+            // `contains` is false for NaN; infinities are out of range.
+            if !(0.0..=MAX_PRICE).contains(&price) {
                 return Err(at(
                     value.span(),
-                    "a price must be a number of dollars, 0 or more",
+                    &format!("a price must be a number of dollars per hour from 0 to {MAX_PRICE}"),
                 ));
             }
-            *slot = price;
+            // `-0.0` is in range but would print costs as `$-0.00`.
+            *slot = price.abs();
         }
     }
     for c in raw.clusters.unwrap_or_default() {

@@ -475,3 +475,93 @@ fn output_over_a_regular_file_is_atomic_and_keeps_its_mode() {
     assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
     assert!(l.repo().join("new.json").is_file());
 }
+
+// ---- 4. Absurd numbers in the configuration ------------------------------------------------
+
+#[test]
+fn prices_out_of_range_are_errors_at_the_value() {
+    let l = Layout::new();
+    for (line, column) in [
+        ("vcpu-hour = 1e308", 13),
+        ("gb-hour   =  inf", 14),
+        ("ephemeral-gb-hour = nan", 21),
+        ("vcpu-hour = -0.01", 13),
+        ("gb-hour = 100.5", 11),
+    ] {
+        let o = with_config(&l, &format!("# prices\n[pricing]\n{line}\n"));
+        assert_eq!(o.status.code(), Some(2), "{line}: {}", all_output(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                ".fargate-lint.toml:3:{column}: a price must be a number of dollars per hour from 0 to 100"
+            )),
+            "{line}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn prices_at_the_bounds_are_accepted_and_costs_stay_numbers() {
+    let l = Layout::new();
+    write(&l.repo(), "k8s/cluster.yaml", APPS_CLUSTER);
+    for (pricing, cost) in [
+        (
+            "vcpu-hour = 100\ngb-hour = 100\nephemeral-gb-hour = 100",
+            "$54750.00",
+        ),
+        (
+            "vcpu-hour = -0.0\ngb-hour = -0.0\nephemeral-gb-hour = -0.0",
+            "$0.00",
+        ),
+    ] {
+        write(
+            &l.repo(),
+            ".fargate-lint.toml",
+            &format!("[pricing]\n{pricing}\n"),
+        );
+        let o = run_in(&l.repo(), &["predict", "k8s"]);
+        assert_eq!(o.status.code(), Some(0), "{pricing}: {}", all_output(&o));
+        assert!(stdout(&o).contains(cost), "{pricing}: {}", stdout(&o));
+        assert!(!stdout(&o).contains("$-"), "{pricing}: {}", stdout(&o));
+        let o = run_in(&l.repo(), &["predict", "--format", "json", "k8s"]);
+        let placement = &json(&o)["workloads"][0]["placements"][0];
+        assert!(placement["monthly_cost_usd"].is_number(), "{placement:#}");
+    }
+}
+
+#[test]
+fn limits_out_of_range_are_errors_at_the_value() {
+    let l = Layout::new();
+    for (line, column, message) in [
+        (
+            "selectors-per-profile = 0",
+            25,
+            "a limit must be from 1 to 1000",
+        ),
+        (
+            "labels-per-selector = 1001",
+            23,
+            "a limit must be from 1 to 1000",
+        ),
+        (
+            "profiles-per-cluster = 18446744073709551615",
+            24,
+            "a limit must be from 1 to 1000",
+        ),
+        (
+            "profiles-per-cluster = -1",
+            24,
+            "invalid value: integer `-1`",
+        ),
+    ] {
+        let o = with_config(&l, &format!("\n[limits]\n{line}\n"));
+        assert_eq!(o.status.code(), Some(2), "{line}: {}", all_output(&o));
+        assert!(
+            stderr(&o).contains(&format!(".fargate-lint.toml:3:{column}: {message}")),
+            "{line}: {}",
+            stderr(&o)
+        );
+    }
+    let o = with_config(&l, "[limits]\nprofiles-per-cluster = 1000\n");
+    assert_ne!(o.status.code(), Some(2), "{}", all_output(&o));
+}
