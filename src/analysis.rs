@@ -48,12 +48,18 @@ pub struct ClusterScope {
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Files read.
+    /// Files read, or that could not be read (stdin is one). A path the walk could not follow
+    /// (a link loop, which is a folder, or a dangling link, which is nothing) is no file: it
+    /// is reported as FL001 and not counted here.
     pub files: usize,
     /// Files read that hold nothing for fargate-lint (Helm templates included).
     pub skipped: usize,
     pub helm_templates: usize,
+    /// Documents of the files read, broken ones included; a file that could not be read has
+    /// none.
     pub documents: usize,
+    /// Paths in walked folders not read on purpose ([`Analysis::not_read`]): not files read.
+    pub not_read: usize,
     /// Files left out because a kustomization lists them as patches.
     pub patch_files: usize,
 }
@@ -286,7 +292,11 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
     let mut stats = Stats {
-        files: inputs.len(),
+        files: inputs
+            .iter()
+            .filter(|i| !matches!(i.content, Err(crate::discover::InputError::WalkError(_))))
+            .count(),
+        not_read: not_read.len(),
         ..Stats::default()
     };
 
@@ -322,8 +332,11 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             // Only the clusters of a file found by `--find-clusters` count.
             p.facts.workloads.clear();
         }
-        // Broken documents count too: they were read.
-        stats.documents += p.facts.documents + p.problems.len();
+        // Broken documents count too: they were read. A file that could not be read has one
+        // problem and no document.
+        if input.content.is_ok() {
+            stats.documents += p.facts.documents + p.problems.len();
+        }
         if let Some(reason) = p.skipped {
             stats.skipped += 1;
             if reason.starts_with("Helm") {

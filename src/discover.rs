@@ -30,7 +30,7 @@
 //! - The result is sorted by display path (then file-system path) and deduplicated by
 //!   canonical path, so that the output is the same whatever the thread count.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read};
@@ -276,13 +276,29 @@ fn discover_in(
     found.extend(walked);
     Ok(Discovery {
         inputs: sort_and_dedup(found),
-        // Overlapping PATHs meet the same path twice; a set sorts and deduplicates.
-        not_read: not_read
-            .into_iter()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        not_read: dedup_not_read(not_read),
     })
+}
+
+/// Sorts by path and keeps the first of each entry: overlapping PATHs, or a linked folder,
+/// reach one link or FIFO under two names, and it is one thing not read.
+fn dedup_not_read(mut not_read: Vec<(PathBuf, NotRead)>) -> Vec<NotRead> {
+    not_read.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut seen = HashSet::new();
+    not_read
+        .into_iter()
+        .filter(|(key, _)| seen.insert(key.clone()))
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// What identifies the entry at `path` whatever way it was reached: its folder with links
+/// resolved, and its own name (the entry itself may be a link, which must not be resolved).
+fn entry_key(path: &Path) -> PathBuf {
+    match (path.parent().map(fs::canonicalize), path.file_name()) {
+        (Some(Ok(parent)), Some(name)) => parent.join(name),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Where a symbolic link met in a walk may lead: inside one of the PATHs walked or inside the
@@ -512,7 +528,7 @@ fn walk(
     opts: &DiscoverOptions,
     excludes: &Arc<Gitignore>,
     namer: &Arc<Namer>,
-) -> (Vec<Found>, Vec<NotRead>) {
+) -> (Vec<Found>, Vec<(PathBuf, NotRead)>) {
     let Some((first, rest)) = roots.split_first() else {
         return (Vec::new(), Vec::new());
     };
@@ -586,8 +602,9 @@ struct EntryFilter {
     excludes: Arc<Gitignore>,
     namer: Arc<Namer>,
     bounds: Bounds,
-    /// What was passed over on purpose, in the order the walker threads met it.
-    not_read: Mutex<Vec<NotRead>>,
+    /// What was passed over on purpose, in the order the walker threads met it, with its
+    /// [`entry_key`].
+    not_read: Mutex<Vec<(PathBuf, NotRead)>>,
 }
 
 impl EntryFilter {
@@ -654,11 +671,14 @@ impl EntryFilter {
     }
 
     fn skip(&self, path: &Path, reason: String) {
-        let path = self.namer.display(path);
+        let item = NotRead {
+            path: self.namer.display(path),
+            reason,
+        };
         self.not_read
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(NotRead { path, reason });
+            .push((entry_key(path), item));
     }
 }
 
@@ -1358,6 +1378,25 @@ mod tests {
                 reason: "a FIFO (named pipe): never opened, reading one can block forever".into()
             }]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_reached_under_two_names_is_one_thing_not_read() {
+        let dir = TempDir::new().unwrap();
+        fs::create_dir(dir.path().join("real")).unwrap();
+        if !std::process::Command::new("mkfifo")
+            .arg(dir.path().join("real/pipe.yaml"))
+            .status()
+            .is_ok_and(|status| status.success())
+        {
+            return;
+        }
+        std::os::unix::fs::symlink("real", dir.path().join("alias")).unwrap();
+        let paths = [dir.path().to_path_buf(), dir.path().join("real")];
+        let got = discovery_in(dir.path(), &paths, &opts());
+        let names: Vec<&str> = got.not_read.iter().map(|n| n.path.as_str()).collect();
+        assert_eq!(names, ["alias/pipe.yaml"]);
     }
 
     #[cfg(unix)]

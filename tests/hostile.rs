@@ -565,3 +565,71 @@ fn limits_out_of_range_are_errors_at_the_value() {
     let o = with_config(&l, "[limits]\nprofiles-per-cluster = 1000\n");
     assert_ne!(o.status.code(), Some(2), "{}", all_output(&o));
 }
+
+// ---- 6. The summary counts what things are -------------------------------------------------
+
+#[test]
+fn the_summary_counts_files_documents_skipped_and_not_read_as_what_they_are() {
+    let l = Layout::new();
+    let k8s = l.repo().join("k8s");
+    // Three documents, the second broken: three documents of one file.
+    write(
+        &l.repo(),
+        "k8s/three.yaml",
+        &format!("{POD}---\nkind: [\n---\n{}", POD.replace("web", "api")),
+    );
+    // A file that cannot be read is a file, with no document.
+    std::fs::write(k8s.join("binary.yaml"), b"a: \x00\n").expect("a file");
+    // A file read that holds nothing for us: a file, skipped.
+    write(&l.repo(), "k8s/empty.yaml", "");
+    // A link back to an ancestor folder and a dangling link: FL001, but no files.
+    symlink(".", k8s.join("up")).expect("a link");
+    symlink("nowhere.yaml", k8s.join("gone.yaml")).expect("a link");
+    // Not read on purpose: no files either.
+    symlink("../../outside", k8s.join("outside")).expect("a link");
+    let fifo = mkfifo(&k8s.join("pipe.yaml"));
+
+    let o = run_bounded(&l.repo(), &["check", "--format", "json", "k8s"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    let report = json(&o);
+    let summary = &report["summary"];
+    let not_read = if fifo { 2 } else { 1 };
+    assert_eq!(summary["files"], 4, "{summary:#}");
+    assert_eq!(summary["skipped"], 1, "{summary:#}");
+    assert_eq!(summary["not_read"], not_read, "{summary:#}");
+    assert_eq!(summary["documents"], 4, "{summary:#}");
+    assert_eq!(summary["workloads"], 3, "{summary:#}");
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["file"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        files,
+        [
+            "k8s/binary.yaml",
+            "k8s/gone.yaml",
+            "k8s/three.yaml",
+            "k8s/up"
+        ],
+        "{report:#}"
+    );
+
+    let o = run_bounded(&l.repo(), &["check", "k8s"]);
+    assert!(
+        stdout(&o).contains(&format!(
+            "4 files (1 skipped), {not_read} paths not read, 4 documents, 0 clusters, 3 workloads: "
+        )),
+        "{}",
+        stdout(&o)
+    );
+    // Nothing not read: the summary keeps its usual shape.
+    std::fs::remove_file(k8s.join("outside")).expect("no link");
+    let _ = std::fs::remove_file(k8s.join("pipe.yaml"));
+    let o = run_bounded(&l.repo(), &["check", "--format", "json", "k8s"]);
+    assert!(
+        json(&o)["summary"].get("not_read").is_none(),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&run_in(&l.repo(), &["check", "k8s"])).contains("not read"));
+}
