@@ -268,6 +268,20 @@ pub fn load(explicit: Option<&Path>, no_config: bool) -> Result<Config, String> 
     let Some(path) = path else {
         return Ok(Config::default());
     };
+    // A `.fargate-lint.toml` found in the repository may be a link its pull request added:
+    // one that leads out of the repository is not read (its keys would show in the errors).
+    // `--config` is the user's choice, wherever it leads.
+    if explicit.is_none()
+        && let (Some(dir), Some(file)) = (path.parent(), path.file_name())
+        && let Ok(bound) = Bound::of(dir)
+        && matches!(bound.locate(Path::new(file)), Located::Outside)
+    {
+        let (what, folder) = (bound.what(), bound.folder.display());
+        return Err(format!(
+            "{}: not read: a link to a file outside {what} `{folder}`; give it with --config to use it",
+            path.display(),
+        ));
+    }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
@@ -321,32 +335,49 @@ impl Bound {
         })
     }
 
-    /// Whether `written` (as the configuration says it, relative to its folder) is a file
-    /// inside: first as written, so that nothing outside is even looked at, then with links
-    /// resolved. The error completes "cluster file `X` ".
-    fn check(&self, written: &Path) -> Result<(), String> {
-        let outside = || {
-            let folder = self.folder.display();
-            if self.in_repository {
-                format!(
-                    "is outside its repository `{folder}`: a configuration names only files inside its repository"
-                )
-            } else {
-                format!(
-                    "is outside its folder `{folder}`: a configuration in no git repository names only files inside its folder"
-                )
-            }
-        };
+    /// Where `written` (as the configuration says it, relative to its folder) is: judged first
+    /// as written, so that nothing outside is even looked at, then with links resolved.
+    fn locate(&self, written: &Path) -> Located {
         let joined = self.base.join(written);
         if !crate::repo::normalize(&joined).starts_with(&self.folder) {
-            return Err(outside());
+            return Located::Outside;
         }
         match std::fs::canonicalize(&joined) {
-            Ok(real) if !real.starts_with(&self.folder) => Err(outside()),
-            Ok(real) if real.is_file() => Ok(()),
-            _ => Err("not found".to_string()),
+            Ok(real) if !real.starts_with(&self.folder) => Located::Outside,
+            Ok(real) if real.is_file() => Located::Inside,
+            _ => Located::Missing,
         }
     }
+
+    /// Whether `written` is a file inside; the error completes "cluster file `X` ".
+    fn check(&self, written: &Path) -> Result<(), String> {
+        let folder = self.folder.display();
+        match self.locate(written) {
+            Located::Inside => Ok(()),
+            Located::Missing => Err("not found".to_string()),
+            Located::Outside if self.in_repository => Err(format!(
+                "is outside its repository `{folder}`: a configuration names only files inside its repository"
+            )),
+            Located::Outside => Err(format!(
+                "is outside its folder `{folder}`: a configuration in no git repository names only files inside its folder"
+            )),
+        }
+    }
+
+    /// What the bound is, for messages.
+    fn what(&self) -> &'static str {
+        if self.in_repository {
+            "the repository"
+        } else {
+            "its folder"
+        }
+    }
+}
+
+enum Located {
+    Inside,
+    Outside,
+    Missing,
 }
 
 /// The configuration file of `start` or its nearest parent, stopping at the repository root

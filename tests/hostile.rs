@@ -633,3 +633,46 @@ fn the_summary_counts_files_documents_skipped_and_not_read_as_what_they_are() {
     );
     assert!(!stdout(&run_in(&l.repo(), &["check", "k8s"])).contains("not read"));
 }
+
+#[test]
+fn a_found_configuration_that_links_out_of_the_repository_is_not_read() {
+    let l = Layout::new();
+    write(
+        &l.outside(),
+        "other.toml",
+        "[outside-key]\nsecret-name = 1\n",
+    );
+    symlink("../outside/other.toml", l.repo().join(".fargate-lint.toml")).expect("a link");
+    let o = run_in(&l.repo(), &["check", "k8s"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            ".fargate-lint.toml: not read: a link to a file outside the repository `{}`",
+            l.repo().display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !all_output(&o).contains("outside-key"),
+        "{}",
+        all_output(&o)
+    );
+    // Named with --config, it is the user's choice (and here an unknown key).
+    let o = run_in(
+        &l.repo(),
+        &["check", "--config", ".fargate-lint.toml", "k8s"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains("unknown field `outside-key`"),
+        "{}",
+        stderr(&o)
+    );
+    // A link inside the repository is fine.
+    write(&l.repo(), "config/lint.toml", "fail-on = \"never\"\n");
+    std::fs::remove_file(l.repo().join(".fargate-lint.toml")).expect("no link");
+    symlink("config/lint.toml", l.repo().join(".fargate-lint.toml")).expect("a link");
+    let o = run_in(&l.repo(), &["check", "k8s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+}
