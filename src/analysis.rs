@@ -5,7 +5,7 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
-use crate::discover::{DiscoverError, DiscoverOptions, Input, discover};
+use crate::discover::{DiscoverError, DiscoverOptions, Input, NotRead, discover};
 use crate::model::{self, FileEntry, FileFacts, Model};
 use crate::placement::{Placements, place, refuse};
 use crate::rules::prelude::InputProblem;
@@ -48,12 +48,18 @@ pub struct ClusterScope {
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Files read.
+    /// Files read, or that could not be read (stdin is one). A path the walk could not follow
+    /// (a link loop, which is a folder, or a dangling link, which is nothing) is no file: it
+    /// is reported as FL001 and not counted here.
     pub files: usize,
     /// Files read that hold nothing for fargate-lint (Helm templates included).
     pub skipped: usize,
     pub helm_templates: usize,
+    /// Documents of the files read, broken ones included; a file that could not be read has
+    /// none.
     pub documents: usize,
+    /// Paths in walked folders not read on purpose ([`Analysis::not_read`]): not files read.
+    pub not_read: usize,
     /// Files left out because a kustomization lists them as patches.
     pub patch_files: usize,
 }
@@ -94,6 +100,9 @@ pub struct Analysis {
     pub found_cluster_files: Vec<FileId>,
     pub stats: Stats,
     pub skipped: Vec<Skipped>,
+    /// Paths in the folders walked that were not read on purpose (links out of the
+    /// repository, FIFOs...), sorted.
+    pub not_read: Vec<NotRead>,
     pub pricing: Pricing,
     /// Per file (by [`FileId`]): its `# fargate-lint: ...` comments, for
     /// [`crate::suppress`]; other comments are not kept.
@@ -137,7 +146,8 @@ fn find_cluster_inputs(settings: &Settings, inputs: &[Input]) -> Result<Vec<Inpu
         .iter()
         .filter_map(|i| i.fs_path.as_deref().and_then(canonical))
         .collect();
-    let found = discover(&[start], &settings.discover, &mut std::io::empty())?;
+    // What this search passes over is not reported: the user asked about the PATHs only.
+    let found = discover(&[start], &settings.discover, &mut std::io::empty())?.inputs;
     Ok(found
         .into_iter()
         .filter(|i| i.content.as_deref().is_ok_and(may_define_cluster))
@@ -242,7 +252,8 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
 pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, DiscoverError> {
     let mut paths = settings.paths.clone();
     paths.extend(settings.cluster_files.iter().cloned());
-    let inputs: Vec<Input> = discover(&paths, &settings.discover, stdin)?;
+    let discovery = discover(&paths, &settings.discover, stdin)?;
+    let (inputs, not_read) = (discovery.inputs, discovery.not_read);
     // Each input with whether it is there for its clusters only, in path order.
     let mut inputs: Vec<(Input, bool)> = if settings.find_clusters {
         let found = find_cluster_inputs(settings, &inputs)?;
@@ -281,7 +292,11 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
     let mut problems = Vec::new();
     let mut skipped = Vec::new();
     let mut stats = Stats {
-        files: inputs.len(),
+        files: inputs
+            .iter()
+            .filter(|i| !matches!(i.content, Err(crate::discover::InputError::WalkError(_))))
+            .count(),
+        not_read: not_read.len(),
         ..Stats::default()
     };
 
@@ -317,8 +332,11 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             // Only the clusters of a file found by `--find-clusters` count.
             p.facts.workloads.clear();
         }
-        // Broken documents count too: they were read.
-        stats.documents += p.facts.documents + p.problems.len();
+        // Broken documents count too: they were read. A file that could not be read has one
+        // problem and no document.
+        if input.content.is_ok() {
+            stats.documents += p.facts.documents + p.problems.len();
+        }
         if let Some(reason) = p.skipped {
             stats.skipped += 1;
             if reason.starts_with("Helm") {
@@ -399,6 +417,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         found_cluster_files,
         stats,
         skipped,
+        not_read,
         pricing: settings.pricing,
         directive_comments,
     })

@@ -1,6 +1,6 @@
 //! What each command does, from parsed arguments to output and exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use clap::{CommandFactory, Parser};
@@ -15,6 +15,7 @@ use crate::diagnostic::{Finding, Severity};
 use crate::discover::{DEFAULT_MAX_FILE_SIZE, DiscoverOptions};
 use crate::emit;
 use crate::image::DEFAULT_ALLOWED_REGISTRIES;
+use crate::output;
 use crate::rules::{self, RULES, Rule, prelude::Context};
 use crate::suppress;
 use crate::yaml;
@@ -49,14 +50,14 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Predict(args) => predict(&args),
-        Command::Rules { format } => write_output(None, &catalog(format)).map(|_| EXIT_OK),
+        Command::Rules { format } => output::write(None, &catalog(format)).map(|_| EXIT_OK),
         Command::Explain { rule } => explain(&rule),
         Command::Completions { shell } => {
             // clap_complete panics when its writer fails; a buffer cannot, and
-            // `write_output` ends quietly on a closed pipe (`| head`).
+            // `output::write` ends quietly on a closed pipe (`| head`).
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "fargate-lint", &mut script);
-            write_output(None, &String::from_utf8_lossy(&script)).map(|_| EXIT_OK)
+            output::write(None, &String::from_utf8_lossy(&script)).map(|_| EXIT_OK)
         }
         Command::Init { force } => init(force),
     };
@@ -145,6 +146,9 @@ fn run_analysis(run: &RunArgs, config: &Config) -> Result<Analysis, String> {
     if run.verbose {
         for s in &analysis.skipped {
             eprintln!("skipped {}: {}", s.path, s.reason);
+        }
+        for n in &analysis.not_read {
+            eprintln!("not read {}: {}", n.path, n.reason);
         }
     }
     Ok(analysis)
@@ -275,7 +279,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         ),
         CheckFormat::Github => emit::github::render(&analysis, &findings),
     };
-    write_output(args.run.output.as_deref(), &out)?;
+    output::write(args.run.output.as_deref(), &out)?;
     Ok(if fails(&findings, fail_on) {
         EXIT_FINDINGS
     } else {
@@ -301,7 +305,7 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
         PredictFormat::Json => emit::predict::render_json(&analysis, &counts),
         PredictFormat::Markdown => emit::predict::render_markdown(&analysis, &counts),
     };
-    write_output(args.run.output.as_deref(), &out)?;
+    output::write(args.run.output.as_deref(), &out)?;
     // A file that could not be read or parsed leaves the prediction incomplete.
     if let Some(p) = analysis.input_problems.first() {
         eprintln!(
@@ -369,44 +373,7 @@ fn init(force: bool) -> Result<i32, String> {
 
 fn explain(rule: &str) -> Result<i32, String> {
     match rules::find(rule) {
-        Some(r) => write_output(None, r.doc).map(|_| EXIT_OK),
+        Some(r) => output::write(None, r.doc).map(|_| EXIT_OK),
         None => Err(format!("no rule `{rule}`{}", rules::did_you_mean(rule))),
-    }
-}
-
-/// Writes to stdout, or to `path` through a temporary file and a rename, so a reader never
-/// sees half a report.
-fn write_output(path: Option<&Path>, content: &str) -> Result<(), String> {
-    match path {
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not a failure of the run.
-            match stdout
-                .write_all(content.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(format!("cannot write the report: {e}"))
-                }
-                _ => Ok(()),
-            }
-        }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("report");
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            std::fs::write(&tmp, content)
-                .and_then(|_| std::fs::rename(&tmp, path))
-                .map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    format!("cannot write {}: {e}", path.display())
-                })
-        }
     }
 }

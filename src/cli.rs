@@ -89,7 +89,8 @@ pub struct RunArgs {
     /// Files or folders to read; "-" reads YAML/JSON from stdin.
     #[arg(default_value = ".", value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Write the report to FILE (atomically) instead of stdout.
+    /// Write the report to FILE instead of stdout (a regular file atomically; a device, a FIFO
+    /// or a link's target in place).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A cluster definition to use besides those found among the paths (repeatable).

@@ -3,7 +3,9 @@
 //!
 //! The file is read with serde and `deny_unknown_fields`; positions come from the TOML
 //! parser's spans (`toml::Spanned` for the values checked after parsing). Command-line
-//! options win over the file: the file only fills what the command line leaves unset.
+//! options win over the file: the file only fills what the command line leaves unset. The
+//! file comes with the repository, that is with any pull request: the files it names stay
+//! inside that repository, and its numbers stay within sane bounds.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -20,6 +22,15 @@ use crate::sizing::Pricing;
 
 /// The file name looked for from the current folder up to the repository root.
 pub const FILE_NAME: &str = ".fargate-lint.toml";
+
+/// The highest `[pricing]` value accepted, in dollars per vCPU-hour or GB-hour. Fargate costs
+/// cents per vCPU-hour (4 in us-east-1) and less per GB-hour: anything above this is a typo,
+/// and `1e308` made every cost infinite (`$inf`, JSON `null`).
+pub const MAX_PRICE: f64 = 100.0;
+
+/// The highest `[limits]` value accepted. EKS's quotas are 5 and 10; a raised quota stays far
+/// below this, and a rule is switched off in `[rules]`, not with a limit no profile reaches.
+pub const MAX_LIMIT: usize = 1000;
 
 /// What a `[rules]` entry sets a rule to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -129,7 +140,8 @@ struct RawConfig {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawCluster {
     /// The cluster file (eksctl ClusterConfig or EKS API JSON), relative to this file's
-    /// folder; read even when not among the PATHs.
+    /// folder and inside its repository (or its folder, outside any); read even when not
+    /// among the PATHs.
     #[schemars(with = "String")]
     config: Spanned<String>,
     /// Globs of the manifests for this cluster, relative to this file's folder (default:
@@ -175,13 +187,13 @@ enum RawFailOn {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawLimits {
     /// Selectors per Fargate profile, FL101 (default 5).
-    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>", range(max = MAX_LIMIT))]
     selectors_per_profile: Option<Spanned<usize>>,
     /// Label pairs per selector, FL103 (default 5).
-    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>", range(max = MAX_LIMIT))]
     labels_per_selector: Option<Spanned<usize>>,
     /// Fargate profiles per cluster, FL104 (default 10).
-    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>", range(max = MAX_LIMIT))]
     profiles_per_cluster: Option<Spanned<usize>>,
 }
 
@@ -190,13 +202,13 @@ struct RawLimits {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPricing {
     /// Per vCPU-hour (default 0.04048).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_PRICE))]
     vcpu_hour: Option<Spanned<f64>>,
     /// Per GB-hour of memory (default 0.004445).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_PRICE))]
     gb_hour: Option<Spanned<f64>>,
     /// Per GB-hour of ephemeral storage above the included 20 GB (default 0.000111).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_PRICE))]
     ephemeral_gb_hour: Option<Spanned<f64>>,
 }
 
@@ -256,6 +268,20 @@ pub fn load(explicit: Option<&Path>, no_config: bool) -> Result<Config, String> 
     let Some(path) = path else {
         return Ok(Config::default());
     };
+    // A `.fargate-lint.toml` found in the repository may be a link its pull request added:
+    // one that leads out of the repository is not read (its keys would show in the errors).
+    // `--config` is the user's choice, wherever it leads.
+    if explicit.is_none()
+        && let (Some(dir), Some(file)) = (path.parent(), path.file_name())
+        && let Ok(bound) = Bound::of(dir)
+        && matches!(bound.locate(Path::new(file)), Located::Outside)
+    {
+        let (what, folder) = (bound.what(), bound.folder.display());
+        return Err(format!(
+            "{}: not read: a link to a file outside {what} `{folder}`; give it with --config to use it",
+            path.display(),
+        ));
+    }
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
@@ -265,18 +291,93 @@ pub fn load(explicit: Option<&Path>, no_config: bool) -> Result<Config, String> 
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    for c in &mut config.clusters {
-        c.config = base.join(&c.config);
-        if !c.config.is_file() {
+    if !config.clusters.is_empty() {
+        let bound = Bound::of(base).map_err(|e| format!("{name}: {e}"))?;
+        for c in &mut config.clusters {
             let (line, column) = c.at;
-            return Err(format!(
-                "{name}:{line}:{column}: cluster file {} not found",
-                c.config.display()
-            ));
+            bound.check(&c.config).map_err(|e| {
+                format!(
+                    "{name}:{line}:{column}: cluster file `{}` {e}",
+                    c.config.display()
+                )
+            })?;
+            c.config = base.join(&c.config);
         }
     }
     config.path = Some(path);
     Ok(config)
+}
+
+/// Where the files a configuration names may be: inside the git repository the configuration
+/// is in, or inside its own folder when it is in none, links resolved. The repository's
+/// configuration comes with the pull request: `config = "../../.ssh/id_rsa"` or a link to
+/// `/etc/passwd` must not make fargate-lint read the runner's files (and print their lines in
+/// FL001's snippet). The same holds for a file given with `--config`: the user chose that file,
+/// not every file it names.
+struct Bound {
+    /// The configuration's folder, canonical.
+    base: PathBuf,
+    /// The repository root, or `base`.
+    folder: PathBuf,
+    in_repository: bool,
+}
+
+impl Bound {
+    /// The bound of a configuration in `dir`.
+    fn of(dir: &Path) -> Result<Bound, String> {
+        let base = std::fs::canonicalize(dir)
+            .map_err(|e| format!("cannot resolve the folder of the configuration: {e}"))?;
+        let root = crate::repo::repository_root(&base);
+        Ok(Bound {
+            in_repository: root.is_some(),
+            folder: root.unwrap_or_else(|| base.clone()),
+            base,
+        })
+    }
+
+    /// Where `written` (as the configuration says it, relative to its folder) is: judged first
+    /// as written, so that nothing outside is even looked at, then with links resolved.
+    fn locate(&self, written: &Path) -> Located {
+        let joined = self.base.join(written);
+        if !crate::repo::normalize(&joined).starts_with(&self.folder) {
+            return Located::Outside;
+        }
+        match std::fs::canonicalize(&joined) {
+            Ok(real) if !real.starts_with(&self.folder) => Located::Outside,
+            Ok(real) if real.is_file() => Located::Inside,
+            _ => Located::Missing,
+        }
+    }
+
+    /// Whether `written` is a file inside; the error completes "cluster file `X` ".
+    fn check(&self, written: &Path) -> Result<(), String> {
+        let folder = self.folder.display();
+        match self.locate(written) {
+            Located::Inside => Ok(()),
+            Located::Missing => Err("not found".to_string()),
+            Located::Outside if self.in_repository => Err(format!(
+                "is outside its repository `{folder}`: a configuration names only files inside its repository"
+            )),
+            Located::Outside => Err(format!(
+                "is outside its folder `{folder}`: a configuration in no git repository names only files inside its folder"
+            )),
+        }
+    }
+
+    /// What the bound is, for messages.
+    fn what(&self) -> &'static str {
+        if self.in_repository {
+            "the repository"
+        } else {
+            "its folder"
+        }
+    }
+}
+
+enum Located {
+    Inside,
+    Outside,
+    Missing,
 }
 
 /// The configuration file of `start` or its nearest parent, stopping at the repository root
@@ -400,8 +501,13 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         ] {
             let Some(value) = value else { continue };
             // A quota of 0 would report every profile; EKS never sets one.
-            if *value.get_ref() == 0 {
-                return Err(at(value.span(), "a limit must be at least 1"));
+            if !(1..=MAX_LIMIT).contains(value.get_ref()) {
+                return Err(at(
+                    value.span(),
+                    &format!(
+                        "a limit must be from 1 to {MAX_LIMIT} (to switch its rule off, set the rule to \"off\" in [rules])"
+                    ),
+                ));
             }
             *slot = value.into_inner();
         }
@@ -415,13 +521,15 @@ pub fn parse(text: &str, name: &str) -> Result<Config, String> {
         ] {
             let Some(value) = value else { continue };
             let price = *value.get_ref();
-            if !price.is_finite() || price < 0.0 {
+            // `contains` is false for NaN; infinities are out of range.
+            if !(0.0..=MAX_PRICE).contains(&price) {
                 return Err(at(
                     value.span(),
-                    "a price must be a number of dollars, 0 or more",
+                    &format!("a price must be a number of dollars per hour from 0 to {MAX_PRICE}"),
                 ));
             }
-            *slot = price;
+            // `-0.0` is in range but would print costs as `$-0.00`.
+            *slot = price.abs();
         }
     }
     for c in raw.clusters.unwrap_or_default() {

@@ -13,14 +13,20 @@
 //! - A file named on the command line is always read, whatever its extension, even if it is
 //!   hidden, ignored or matches `--exclude` (as in ripgrep: what the user names, the user gets).
 //! - A folder is walked; only files ending in `.yaml`, `.yml`, `.json`, `.tf`, `.template`
-//!   (any case) are candidates, and only regular files (a FIFO or a device in a folder is never
-//!   opened, so a walk can never block on one).
+//!   (any case) are candidates, and only regular files: a FIFO, a socket or a device in a folder
+//!   is never opened, so a walk can never block on one; one with a candidate name is listed as
+//!   [`NotRead`] (what `--verbose` prints), so that it is not passed over without a word.
 //! - Like ripgrep's defaults: `.gitignore` and git's `info/exclude` count only inside a git
 //!   repository (`require_git(true)`); `.ignore` files count everywhere; `.gitignore` files of
 //!   parent folders and the global git excludes file count too; hidden files and folders are
 //!   skipped. `.git` folders are never walked, even with `--hidden`: they hold no manifests.
-//! - Symbolic links are followed, so that linked folders are linted; a link back to an ancestor
-//!   is reported as a [`InputError::WalkError`] input and the rest of the walk goes on.
+//! - Symbolic links in a folder are followed, so that linked folders are linted, but only
+//!   where they stay inside the PATHs given and the git repositories those are in (see
+//!   [`Bounds`]): fargate-lint runs on pull requests from anyone, and `leak.yaml ->
+//!   /etc/passwd` must not print the runner's files into the CI log. A link that leads out is
+//!   not followed and is listed as [`NotRead`] (when it would have been read or walked). A PATH
+//!   named on the command line is read wherever it leads: the user chose it. A link back to an
+//!   ancestor is reported as a [`InputError::WalkError`] input and the rest of the walk goes on.
 //! - The result is sorted by display path (then file-system path) and deduplicated by
 //!   canonical path, so that the output is the same whatever the thread count.
 
@@ -144,6 +150,27 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// What discovery found: the inputs, and the paths met in folders that were deliberately not
+/// read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Discovery {
+    /// Sorted by display path and deduplicated.
+    pub inputs: Vec<Input>,
+    /// Sorted by path, each once.
+    pub not_read: Vec<NotRead>,
+}
+
+/// A path in a walked folder that is not read although its kind or name would have it read or
+/// walked: a link out of the scanned folders and their repository, or a FIFO, a socket or a
+/// device. Not a finding (nothing is wrong with the manifests); `--verbose` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NotRead {
+    /// The display path, as for [`Input::path`].
+    pub path: String,
+    /// Why, e.g. "a FIFO (named pipe): never opened, reading one can block forever".
+    pub reason: String,
+}
+
 /// Why discovery failed as a whole: the run stops with exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiscoverError {
@@ -176,7 +203,7 @@ pub fn discover(
     paths: &[String],
     opts: &DiscoverOptions,
     stdin: &mut dyn Read,
-) -> Result<Vec<Input>, DiscoverError> {
+) -> Result<Discovery, DiscoverError> {
     let cwd = std::env::current_dir().ok();
     let default_paths = [".".to_string()];
     let paths = if paths.is_empty() {
@@ -195,7 +222,7 @@ fn discover_in(
     opts: &DiscoverOptions,
     stdin: &mut dyn Read,
     cwd: Option<&Path>,
-) -> Result<Vec<Input>, DiscoverError> {
+) -> Result<Discovery, DiscoverError> {
     let excludes = Arc::new(build_excludes(&opts.exclude)?);
     let namer = Arc::new(Namer::new(cwd));
 
@@ -245,8 +272,89 @@ fn discover_in(
         });
     }
 
-    found.extend(walk(&roots, opts, &excludes, &namer));
-    Ok(sort_and_dedup(found))
+    let (walked, not_read) = walk(&roots, opts, &excludes, &namer);
+    found.extend(walked);
+    Ok(Discovery {
+        inputs: sort_and_dedup(found),
+        not_read: dedup_not_read(not_read),
+    })
+}
+
+/// Sorts by path and keeps the first of each entry: overlapping PATHs, or a linked folder,
+/// reach one link or FIFO under two names, and it is one thing not read.
+fn dedup_not_read(mut not_read: Vec<(PathBuf, NotRead)>) -> Vec<NotRead> {
+    not_read.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut seen = HashSet::new();
+    not_read
+        .into_iter()
+        .filter(|(key, _)| seen.insert(key.clone()))
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// What identifies the entry at `path` whatever way it was reached: its folder with links
+/// resolved, and its own name (the entry itself may be a link, which must not be resolved).
+fn entry_key(path: &Path) -> PathBuf {
+    match (path.parent().map(fs::canonicalize), path.file_name()) {
+        (Some(Ok(parent)), Some(name)) => parent.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Where a symbolic link met in a walk may lead: inside one of the PATHs walked or inside the
+/// git repository one of them is in (found as [`crate::repo::repository_root`] finds it), all
+/// with links resolved. A repository's manifests often link to a shared folder of the same
+/// repository (`overlays/prod/base -> ../../base`); nothing outside it is ours to read.
+#[derive(Debug, Default)]
+struct Bounds {
+    folders: Vec<PathBuf>,
+}
+
+impl Bounds {
+    fn new(roots: &[PathBuf]) -> Bounds {
+        let mut folders = Vec::new();
+        for root in roots {
+            let Ok(canonical) = fs::canonicalize(root) else {
+                continue;
+            };
+            // A file PATH has nothing walked under it, but its repository bounds links met
+            // elsewhere just as well.
+            let folder = canonical.is_dir().then(|| canonical.clone());
+            let start = folder.as_deref().or(canonical.parent());
+            folders.extend(start.and_then(crate::repo::repository_root));
+            folders.extend(folder);
+        }
+        folders.sort();
+        folders.dedup();
+        Bounds { folders }
+    }
+
+    /// Whether `canonical` (links resolved) is inside the bounds.
+    fn contains(&self, canonical: &Path) -> bool {
+        self.folders.iter().any(|dir| canonical.starts_with(dir))
+    }
+}
+
+/// What a file that is neither a regular file nor a folder is, for the reason it is not read.
+fn special_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = kind;
+    "not a regular file"
 }
 
 /// An input with the key that identifies it for deduplication.
@@ -413,15 +521,16 @@ fn slashed(path: &Path) -> String {
     }
 }
 
-/// Walks all roots in one parallel walk and reads the files it yields.
+/// Walks all roots in one parallel walk and reads the files it yields; also gives the paths
+/// the walk passed over on purpose.
 fn walk(
     roots: &[PathBuf],
     opts: &DiscoverOptions,
     excludes: &Arc<Gitignore>,
     namer: &Arc<Namer>,
-) -> Vec<Found> {
+) -> (Vec<Found>, Vec<(PathBuf, NotRead)>) {
     let Some((first, rest)) = roots.split_first() else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut builder = WalkBuilder::new(first);
     for root in rest {
@@ -430,7 +539,8 @@ fn walk(
     let honour_ignores = !opts.no_ignore;
     builder
         .threads(thread_count(opts.threads))
-        // Followed so that linked folders are linted; the walker then detects loops.
+        // Followed so that linked folders are linted; the walker then detects loops, and
+        // `EntryFilter` keeps links inside the bounds.
         .follow_links(true)
         .hidden(!opts.hidden)
         .ignore(honour_ignores)
@@ -440,8 +550,14 @@ fn walk(
         .parents(honour_ignores)
         // ripgrep's default: `.gitignore` only counts inside a git repository.
         .require_git(true);
-    let (filter_excludes, filter_namer) = (Arc::clone(excludes), Arc::clone(namer));
-    builder.filter_entry(move |entry| keep_entry(entry, &filter_excludes, &filter_namer));
+    let filter = Arc::new(EntryFilter {
+        excludes: Arc::clone(excludes),
+        namer: Arc::clone(namer),
+        bounds: Bounds::new(roots),
+        not_read: Mutex::new(Vec::new()),
+    });
+    let filter_in_walker = Arc::clone(&filter);
+    builder.filter_entry(move |entry| filter_in_walker.keep(entry));
 
     let visitor = Visitor {
         opts,
@@ -467,27 +583,103 @@ fn walk(
             WalkState::Continue
         })
     });
-    found
+    let not_read = std::mem::take(
+        &mut *filter
+            .not_read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    let found = found
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    (found, not_read)
 }
 
-/// The walker's filter: whether to yield (and, for a folder, descend into) an entry.
-fn keep_entry(entry: &DirEntry, excludes: &Gitignore, namer: &Namer) -> bool {
-    let depth = entry.depth();
-    if depth == 0 {
-        // A PATH given on the command line is always walked or read.
-        return true;
+/// The walker's filter: whether to yield (and, for a folder, descend into) an entry. It runs
+/// after the walker's own hidden and ignore-file checks and before a folder is opened, so a
+/// link out of the bounds is never listed, and a FIFO never opened.
+struct EntryFilter {
+    excludes: Arc<Gitignore>,
+    namer: Arc<Namer>,
+    bounds: Bounds,
+    /// What was passed over on purpose, in the order the walker threads met it, with its
+    /// [`entry_key`].
+    not_read: Mutex<Vec<(PathBuf, NotRead)>>,
+}
+
+impl EntryFilter {
+    fn keep(&self, entry: &DirEntry) -> bool {
+        let depth = entry.depth();
+        if depth == 0 {
+            // A PATH given on the command line is always walked or read.
+            return true;
+        }
+        // Only stdin has no file type, and stdin never goes to the walker. For a followed
+        // link this is the type of what it leads to.
+        let Some(kind) = entry.file_type() else {
+            return true;
+        };
+        let is_dir = kind.is_dir();
+        if is_dir && entry.file_name() == ".git" {
+            return false;
+        }
+        if !self.excludes.is_empty() {
+            let relative = relative_to_root(entry.path(), depth);
+            if is_excluded(
+                &self.excludes,
+                &relative,
+                &self.namer.display(entry.path()),
+                is_dir,
+            ) {
+                return false;
+            }
+        }
+        // What would be read or walked: a folder, or a file with a candidate name. The rest
+        // is passed over quietly, as a README is.
+        let wanted = is_dir || is_candidate(entry.file_name());
+        if entry.path_is_symlink() {
+            let reason = match fs::canonicalize(entry.path()) {
+                Ok(target) if self.bounds.contains(&target) => None,
+                Ok(target) => Some(format!(
+                    "a symbolic link to `{}`, outside the scanned folders and their repository: not followed",
+                    self.namer.display(&target)
+                )),
+                Err(err) => Some(format!(
+                    "a symbolic link that cannot be resolved ({err}): not followed"
+                )),
+            };
+            if let Some(reason) = reason {
+                if wanted {
+                    self.skip(entry.path(), reason);
+                }
+                return false;
+            }
+        }
+        if !is_dir && !kind.is_file() {
+            if wanted {
+                self.skip(
+                    entry.path(),
+                    format!(
+                        "{}: never opened, reading one can block forever",
+                        special_kind(kind)
+                    ),
+                );
+            }
+            return false;
+        }
+        true
     }
-    let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-    if is_dir && entry.file_name() == ".git" {
-        return false;
+
+    fn skip(&self, path: &Path, reason: String) {
+        let item = NotRead {
+            path: self.namer.display(path),
+            reason,
+        };
+        self.not_read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((entry_key(path), item));
     }
-    if excludes.is_empty() {
-        return true;
-    }
-    let relative = relative_to_root(entry.path(), depth);
-    !is_excluded(excludes, &relative, &namer.display(entry.path()), is_dir)
 }
 
 /// What each walker thread does with what the walker yields.
@@ -525,7 +717,8 @@ impl Visitor<'_> {
         }
         // A file named on the command line is read whatever it is (a FIFO such as `<(cmd)`
         // included: the user asked for it). In a folder, only regular candidate files: opening
-        // a FIFO would block the walk.
+        // a FIFO would block the walk (`EntryFilter` has already passed over the others; this
+        // holds even if it did not).
         if entry.depth() > 0 && !(kind.is_file() && is_candidate(entry.file_name())) {
             return None;
         }
@@ -735,6 +928,11 @@ mod tests {
 
     /// Discovers `paths` (absolute) with display paths relative to `cwd` and an empty stdin.
     fn run_in(cwd: &Path, paths: &[PathBuf], opts: &DiscoverOptions) -> Vec<Input> {
+        discovery_in(cwd, paths, opts).inputs
+    }
+
+    /// [`run_in`] with what was not read.
+    fn discovery_in(cwd: &Path, paths: &[PathBuf], opts: &DiscoverOptions) -> Discovery {
         let paths: Vec<String> = paths.iter().map(|p| path_arg(p)).collect();
         discover_in(&paths, opts, &mut io::empty(), Some(cwd)).unwrap()
     }
@@ -1087,7 +1285,9 @@ mod tests {
         };
         let paths = ["-".to_string(), path_arg(dir.path())];
         let mut stdin = Cursor::new(vec![b'b'; 100]);
-        let inputs = discover_in(&paths, &options, &mut stdin, Some(dir.path())).unwrap();
+        let inputs = discover_in(&paths, &options, &mut stdin, Some(dir.path()))
+            .unwrap()
+            .inputs;
         let big = find(&inputs, "big.yaml").content.clone().unwrap_err();
         assert_eq!(
             big,
@@ -1149,24 +1349,105 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_fifo_in_a_folder_is_skipped_without_blocking() {
+    fn a_fifo_in_a_folder_is_not_read_without_blocking_and_said_so() {
         let dir = TempDir::new().unwrap();
         write(dir.path(), "a.yaml", b"a: 1\n");
-        let fifo = dir.path().join("pipe.yaml");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        if !made.is_ok_and(|status| status.success()) {
+        let made = ["pipe.yaml", "pipe"].iter().all(|name| {
+            std::process::Command::new("mkfifo")
+                .arg(dir.path().join(name))
+                .status()
+                .is_ok_and(|status| status.success())
+        });
+        if !made {
             return; // no mkfifo here: nothing to test
         }
         let root = dir.path().to_path_buf();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let inputs = run_in(&root, std::slice::from_ref(&root), &opts());
-            let _ = tx.send(names(&inputs).join(","));
+            let _ = tx.send(discovery_in(&root, std::slice::from_ref(&root), &opts()));
         });
         let got = rx
             .recv_timeout(std::time::Duration::from_secs(20))
             .expect("the walk blocked on a FIFO");
-        assert_eq!(got, "a.yaml");
+        assert_eq!(names(&got.inputs), ["a.yaml"]);
+        // Only the one with a candidate name is worth a word: `pipe` would not be read anyway.
+        assert_eq!(
+            got.not_read,
+            [NotRead {
+                path: "pipe.yaml".into(),
+                reason: "a FIFO (named pipe): never opened, reading one can block forever".into()
+            }]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_reached_under_two_names_is_one_thing_not_read() {
+        let dir = TempDir::new().unwrap();
+        fs::create_dir(dir.path().join("real")).unwrap();
+        if !std::process::Command::new("mkfifo")
+            .arg(dir.path().join("real/pipe.yaml"))
+            .status()
+            .is_ok_and(|status| status.success())
+        {
+            return;
+        }
+        std::os::unix::fs::symlink("real", dir.path().join("alias")).unwrap();
+        let paths = [dir.path().to_path_buf(), dir.path().join("real")];
+        let got = discovery_in(dir.path(), &paths, &opts());
+        let names: Vec<&str> = got.not_read.iter().map(|n| n.path.as_str()).collect();
+        assert_eq!(names, ["alias/pipe.yaml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_paths_and_their_repository_are_not_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = TempDir::new().unwrap();
+        let top = fs::canonicalize(dir.path()).unwrap();
+        write(&top, "repo/.git/HEAD", b"ref: refs/heads/main\n");
+        write(&top, "repo/k8s/a.yaml", b"a: 1\n");
+        write(&top, "repo/shared/s.yaml", b"s: 1\n");
+        write(&top, "outside/secret.yaml", b"secret: 1\n");
+        write(&top, "outside/notes.txt", b"n\n");
+        let k8s = top.join("repo/k8s");
+        symlink("../../outside/secret.yaml", k8s.join("leak.yaml")).unwrap();
+        symlink(top.join("outside"), k8s.join("secrets")).unwrap();
+        // Not a candidate and not a folder: it would not be read anyway, so no word on it.
+        symlink("../../outside/notes.txt", k8s.join("notes.txt")).unwrap();
+        // Out of the PATH but inside its repository: followed.
+        symlink("../shared", k8s.join("shared")).unwrap();
+        let got = discovery_in(&top, std::slice::from_ref(&k8s), &opts());
+        assert_eq!(
+            names(&got.inputs),
+            ["repo/k8s/a.yaml", "repo/k8s/shared/s.yaml"]
+        );
+        let not_read: Vec<(&str, &str)> = got
+            .not_read
+            .iter()
+            .map(|n| (n.path.as_str(), n.reason.as_str()))
+            .collect();
+        assert_eq!(
+            not_read,
+            [
+                (
+                    "repo/k8s/leak.yaml",
+                    "a symbolic link to `outside/secret.yaml`, outside the scanned folders and their repository: not followed"
+                ),
+                (
+                    "repo/k8s/secrets",
+                    "a symbolic link to `outside`, outside the scanned folders and their repository: not followed"
+                ),
+            ]
+        );
+        // Without a repository, only the PATHs bound the links.
+        fs::remove_dir_all(top.join("repo/.git")).unwrap();
+        let got = discovery_in(&top, std::slice::from_ref(&k8s), &opts());
+        assert_eq!(names(&got.inputs), ["repo/k8s/a.yaml"]);
+        assert_eq!(got.not_read.len(), 3, "{:?}", got.not_read);
+        // A link named on the command line is the user's choice.
+        let named = run_in(&top, &[k8s.join("leak.yaml")], &opts());
+        assert_eq!(named[0].content.as_deref(), Ok("secret: 1\n"));
     }
 
     #[cfg(unix)]
@@ -1250,7 +1531,9 @@ mod tests {
         write(dir.path(), "a.yaml", b"a: 1\n");
         let paths = ["-".to_string(), path_arg(dir.path()), "-".to_string()];
         let mut stdin = Cursor::new(b"\xEF\xBB\xBFkind: Pod\n".to_vec());
-        let inputs = discover_in(&paths, &opts(), &mut stdin, Some(dir.path())).unwrap();
+        let inputs = discover_in(&paths, &opts(), &mut stdin, Some(dir.path()))
+            .unwrap()
+            .inputs;
         assert_eq!(names(&inputs), [STDIN_NAME, "a.yaml"]);
         let piped = find(&inputs, STDIN_NAME);
         assert_eq!(piped.fs_path, None);

@@ -2,7 +2,7 @@
 //! with AWS Fargate, and what breaks when it gets there.
 //!
 //! Data flows one way: [`discover`] → [`yaml`] → [`model`] → [`placement`] and [`sizing`]
-//! → [`rules`] → [`emit`]. [`analysis`] runs the stages; [`app`] is the command line.
+//! → [`rules`] → [`emit`]. [`analysis`] runs the stages; [`app`] is the command line, [`output`] where its report goes.
 
 pub mod analysis;
 pub mod app;
@@ -14,6 +14,7 @@ pub mod emit;
 pub mod image;
 pub mod init;
 pub mod model;
+pub mod output;
 pub mod pattern;
 pub mod placement;
 pub mod quantity;

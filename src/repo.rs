@@ -38,8 +38,9 @@ pub struct RepoPaths {
 }
 
 /// Resolves `.` and `..` without touching the file system, for paths that cannot be
-/// canonicalized (a file that vanished, an unreadable folder on the way).
-fn normalize(path: &Path) -> PathBuf {
+/// canonicalized (a file that vanished, an unreadable folder on the way) or must be judged
+/// before they are looked at; `..` above the root stays at the root.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -408,7 +408,7 @@ fn clusters_table_errors_point_at_them() {
         &[],
     );
     assert!(
-        e.contains(".fargate-lint.toml:3:10: cluster file") && e.contains("qa.yaml not found"),
+        e.contains(".fargate-lint.toml:3:10: cluster file `clusters/qa.yaml` not found"),
         "{e}"
     );
 }

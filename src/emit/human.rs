@@ -112,8 +112,14 @@ pub fn summary(analysis: &Analysis, findings: &[Finding]) -> String {
             p.pending
         )
     };
+    // Said only when there is something to say, so that the usual line stays as it was.
+    let not_read = if s.not_read == 0 {
+        String::new()
+    } else {
+        format!(", {} not read", plural(s.not_read, "path"))
+    };
     let mut line = format!(
-        "{} ({} skipped), {}, {}, {}{placed}: {}, {}, {}\n",
+        "{} ({} skipped){not_read}, {}, {}, {}{placed}: {}, {}, {}\n",
         plural(s.files, "file"),
         s.skipped,
         plural(s.documents, "document"),

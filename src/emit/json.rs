@@ -21,6 +21,10 @@ pub const TOOL: Tool = Tool {
 struct Summary {
     files: usize,
     skipped: usize,
+    /// Paths in walked folders not read on purpose (links out of the repository, FIFOs...);
+    /// only when there are any, so that the usual summary keeps its shape.
+    #[serde(skip_serializing_if = "is_zero")]
+    not_read: usize,
     documents: usize,
     clusters: usize,
     workloads: usize,
@@ -31,6 +35,10 @@ struct Summary {
     fargate: usize,
     ec2: usize,
     pending: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -69,6 +77,7 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
         summary: Summary {
             files: analysis.stats.files,
             skipped: analysis.stats.skipped,
+            not_read: analysis.stats.not_read,
             documents: analysis.stats.documents,
             clusters: analysis.model.clusters.len(),
             workloads: analysis.model.workloads.len(),

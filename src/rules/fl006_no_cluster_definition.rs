@@ -30,8 +30,9 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             rule,
             first.kind_loc.unwrap_or(first.loc),
             format!(
-                "{}{and_others} were found, but no cluster definition (eksctl ClusterConfig or EKS API profile JSON): no placement was predicted and no Fargate check ran",
-                workload_label(first)
+                "{}{and_others} {} found, but no cluster definition (eksctl ClusterConfig or EKS API profile JSON): no placement was predicted and no Fargate check ran",
+                workload_label(first),
+                if others == 0 { "was" } else { "were" }
             ),
         )
         .object(object_of(first))
