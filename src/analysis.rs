@@ -5,11 +5,12 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
+use crate::diagnostic::InputProblem;
 use crate::discover::{DiscoverError, DiscoverOptions, Input, NotRead, discover};
 use crate::model::{self, FileEntry, FileFacts, Model};
 use crate::placement::{Placements, place, refuse};
-use crate::rules::prelude::InputProblem;
-use crate::sizing::{FargateSize, PodNeed, Pricing, ephemeral_exceeds_max, pod_need, size_for};
+pub use crate::sizing::WorkloadSize;
+use crate::sizing::{Pricing, pod_need, size_for};
 use crate::source::{FileId, Loc, Pos, SourceFile, Span};
 use crate::yaml;
 
@@ -71,21 +72,6 @@ pub struct Skipped {
     pub reason: &'static str,
 }
 
-/// The size a workload's pods get on Fargate, and what it is computed from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WorkloadSize {
-    pub need: PodNeed,
-    /// `None` when the pod is over the largest Fargate size.
-    pub size: Option<FargateSize>,
-}
-
-impl WorkloadSize {
-    /// Fargate takes the pod: it fits the largest size and its ephemeral storage limit.
-    pub fn fits_fargate(&self) -> bool {
-        self.size.is_some() && !ephemeral_exceeds_max(self.need.ephemeral_bytes)
-    }
-}
-
 pub struct Analysis {
     /// Every input, indexed by [`FileId`], sorted by path.
     pub files: Vec<SourceFile>,
@@ -107,6 +93,13 @@ pub struct Analysis {
     /// Per file (by [`FileId`]): its `# fargate-lint: ...` comments, for
     /// [`crate::suppress`]; other comments are not kept.
     pub directive_comments: Vec<Vec<yaml::Comment>>,
+}
+
+impl Analysis {
+    /// The display path of every input, in [`FileId`] order.
+    pub fn paths(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.path.as_str()).collect()
+    }
 }
 
 /// How the message of a document that does not parse starts; other input problems are files
@@ -165,7 +158,7 @@ struct Parsed {
     facts: FileFacts,
     problems: Vec<InputProblem>,
     skipped: Option<&'static str>,
-    /// The comments that may be suppressions (see [`crate::suppress::is_directive`]).
+    /// The comments that may be suppressions (see [`crate::source::is_directive`]).
     directive_comments: Vec<yaml::Comment>,
 }
 
@@ -238,7 +231,7 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     let directive_comments = parsed
         .comments
         .into_iter()
-        .filter(|c| crate::suppress::is_directive(&c.text))
+        .filter(|c| crate::source::is_directive(&c.text))
         .collect();
     Parsed {
         facts,

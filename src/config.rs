@@ -15,10 +15,18 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::FailOn;
 use crate::diagnostic::Severity;
 use crate::rules::{self, limits::Limits};
 use crate::sizing::Pricing;
+
+/// The lowest severity that makes the exit code 1 (`fail-on`, `--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
 
 /// The file name looked for from the current folder up to the repository root.
 pub const FILE_NAME: &str = ".fargate-lint.toml";

@@ -123,3 +123,21 @@ impl Finding {
         )
     }
 }
+
+/// `1 error`, `2 warnings`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A problem with an input file itself: unreadable, binary, not UTF-8, or a document that
+/// does not parse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputProblem {
+    pub loc: Loc,
+    pub message: String,
+    pub help: &'static str,
+}

@@ -45,7 +45,7 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 
 /// The display name of standard input.
-pub const STDIN_NAME: &str = "<stdin>";
+pub use crate::source::STDIN_NAME;
 
 /// File name endings (compared case-insensitively) that make a file in a folder a candidate.
 const CANDIDATE_SUFFIXES: [&str; 5] = [".yaml", ".yml", ".json", ".tf", ".template"];

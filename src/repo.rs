@@ -12,9 +12,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::analysis::Analysis;
-use crate::discover::STDIN_NAME;
 use crate::source::FileId;
+use crate::source::STDIN_NAME;
 
 /// Where one input file is, as GitHub should see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,13 +92,14 @@ fn slashed(path: &Path) -> String {
 }
 
 impl RepoPaths {
-    pub fn new(analysis: &Analysis) -> RepoPaths {
+    /// The repository paths of the inputs, given by their display paths (in [`FileId`]
+    /// order).
+    pub fn new(paths: &[&str]) -> RepoPaths {
         let cwd = std::env::current_dir()
             .ok()
             .map(|d| std::fs::canonicalize(&d).unwrap_or(d))
             .unwrap_or_default();
-        let paths: Vec<&str> = analysis.files.iter().map(|f| f.path.as_str()).collect();
-        Self::resolve(&cwd, &paths)
+        Self::resolve(&cwd, paths)
     }
 
     /// [`RepoPaths::new`] for display paths relative to `cwd` (for tests).

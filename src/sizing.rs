@@ -303,6 +303,21 @@ pub fn next_smaller(size: FargateSize) -> Option<FargateSize> {
     below.checked_sub(1).and_then(|i| ALL_SIZES.get(i).copied())
 }
 
+/// The size a workload's pods get on Fargate, and what it is computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadSize {
+    pub need: PodNeed,
+    /// `None` when the pod is over the largest Fargate size.
+    pub size: Option<FargateSize>,
+}
+
+impl WorkloadSize {
+    /// Fargate takes the pod: it fits the largest size and its ephemeral storage limit.
+    pub fn fits_fargate(&self) -> bool {
+        self.size.is_some() && !ephemeral_exceeds_max(self.need.ephemeral_bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,18 @@
 
 use std::sync::Arc;
 
+/// The path stdin is shown as.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// What starts a comment meant for fargate-lint (`# fargate-lint: ignore[FL201]`).
+pub const DIRECTIVE_PREFIX: &str = "fargate-lint:";
+
+/// Whether the text of a comment (after `#`) is meant for fargate-lint, well formed or
+/// not: those are the only comments kept after parsing (the suppression step reads them).
+pub fn is_directive(comment: &str) -> bool {
+    comment.trim_start().starts_with(DIRECTIVE_PREFIX)
+}
+
 /// Index of an input file in the sorted list of inputs of a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);

@@ -28,16 +28,12 @@ use crate::source::{FileId, Loc};
 pub const ANNOTATION: &str = "fargate-lint.io/ignore";
 
 /// How a suppression comment starts (after `#` and blanks).
-const PREFIX: &str = "fargate-lint:";
+use crate::source::DIRECTIVE_PREFIX as PREFIX;
+#[cfg(test)]
+use crate::source::is_directive;
 
 /// The code of the rule this module reports.
 const FL004: &str = "FL004";
-
-/// Whether the text of a comment (after `#`) is meant for fargate-lint, well formed or
-/// not: those are the only comments kept after parsing.
-pub fn is_directive(comment: &str) -> bool {
-    comment.trim_start().starts_with(PREFIX)
-}
 
 /// What a suppression covers besides its rules.
 #[derive(Debug, Clone)]

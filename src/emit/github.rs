@@ -66,7 +66,7 @@ pub fn annotation(finding: &Finding, path: &str) -> String {
 }
 
 pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
-    let paths = RepoPaths::new(analysis);
+    let paths = RepoPaths::new(&analysis.paths());
     let mut out = String::new();
     // An annotation cannot say it is suppressed: a suppressed finding is never one.
     for f in findings.iter().filter(|f| f.counts()) {

@@ -66,14 +66,7 @@ pub fn path_of<'a>(analysis: &'a Analysis, f: &Finding) -> &'a str {
         .unwrap_or("")
 }
 
-/// `1 error`, `2 warnings`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::diagnostic::plural;
 
 /// A JSON number that prints `4` for whole values and `0.5` otherwise, as the interface
 /// examples do.

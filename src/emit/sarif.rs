@@ -467,7 +467,7 @@ fn result(paths: &RepoPaths, lines: &mut FileLines<'_>, f: &Finding) -> SarifRes
 }
 
 pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions) -> String {
-    let paths = RepoPaths::new(analysis);
+    let paths = RepoPaths::new(&analysis.paths());
     let mut lines = FileLines {
         analysis,
         cache: HashMap::new(),

@@ -52,7 +52,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         "selector {} of {} matches no scanned workload ({} scanned)",
                         i + 1,
                         profile_label(profile),
-                        crate::emit::plural(cx.model.workloads.len(), "workload")
+                        crate::diagnostic::plural(cx.model.workloads.len(), "workload")
                     ),
                 )
                 .help("check the namespace and labels against the workloads meant for it; remove the selector if nothing needs it"),

@@ -122,7 +122,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if changes.is_empty() {
             continue;
         }
-        let pods = crate::emit::plural(w.replicas as usize, "pod");
+        let pods = crate::diagnostic::plural(w.replicas as usize, "pod");
         let now = monthly_cost(size, need.ephemeral_bytes, w.replicas, &cx.pricing);
         let then = monthly_cost(fitted_size, need.ephemeral_bytes, w.replicas, &cx.pricing);
         let resource = if shrink_cpu {

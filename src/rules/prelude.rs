@@ -2,21 +2,12 @@
 
 pub use super::Rule;
 pub use super::limits::Limits;
-pub use crate::diagnostic::{Finding, ObjectRef, Severity};
+pub use crate::diagnostic::{Finding, InputProblem, ObjectRef, Severity};
 pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
 pub use crate::placement::{Compute, Placement, Placements};
 pub use crate::source::Loc;
 
 use crate::source::SourceFile;
-
-/// A problem with an input file itself: unreadable, binary, not UTF-8, or a document that
-/// does not parse.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputProblem {
-    pub loc: Loc,
-    pub message: String,
-    pub help: &'static str,
-}
 
 /// Everything a rule may read.
 pub struct Context<'a> {
@@ -29,7 +20,7 @@ pub struct Context<'a> {
     /// The quotas the profile rules check against.
     pub limits: Limits,
     /// `sizes[w]`: the Fargate size of the pods of workload `w`.
-    pub sizes: &'a [crate::analysis::WorkloadSize],
+    pub sizes: &'a [crate::sizing::WorkloadSize],
     /// Fargate prices, for the rules that say what a change would save (FL213).
     pub pricing: crate::sizing::Pricing,
     /// Registry host globs FL201 accepts besides ECR (the built-in list and the
