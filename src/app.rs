@@ -5,19 +5,17 @@ use std::path::Path;
 
 use clap::{CommandFactory, Parser};
 
-use crate::analysis::{Analysis, ClusterScope, Settings, analyze};
+use crate::analysis::{ClusterScope, Settings};
 use crate::cli::{
     CatalogFormat, CheckArgs, CheckFormat, Cli, Color, Command, FailOn, PredictArgs, PredictFormat,
     RuleArgs, RunArgs, mistyped_subcommand, with_default_command,
 };
 use crate::config::{self, Config};
-use crate::diagnostic::{Finding, Severity};
 use crate::discover::{DEFAULT_MAX_FILE_SIZE, DiscoverOptions};
 use crate::emit;
-use crate::image::DEFAULT_ALLOWED_REGISTRIES;
+use crate::lint;
 use crate::output;
-use crate::rules::{self, RULES, Rule, prelude::Context};
-use crate::suppress;
+use crate::rules::{self, RULES};
 use crate::yaml;
 
 /// Nothing at or above `--fail-on`.
@@ -133,25 +131,41 @@ fn settings(run: &RunArgs, config: &Config) -> Settings {
     }
 }
 
-/// Runs the analysis on a thread pool of the requested size.
-fn run_analysis(run: &RunArgs, config: &Config) -> Result<Analysis, String> {
+/// Runs `lint::run` on a thread pool of the requested size, and lists with `--verbose`
+/// what was skipped or not read.
+fn run_lint(
+    run: &RunArgs,
+    config: &Config,
+    rules: &RuleArgs,
+    show_suppressed: bool,
+) -> Result<lint::Report, String> {
     let settings = settings(run, config);
+    let selection = lint::Selection {
+        select: rules.select.clone(),
+        ignore: rules.ignore.clone(),
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(run.threads)
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let analysis = pool
-        .install(|| analyze(&settings, &mut std::io::stdin().lock()))
-        .map_err(|e| e.to_string())?;
+    let report = pool.install(|| {
+        lint::run(
+            &settings,
+            config,
+            &selection,
+            show_suppressed,
+            &mut std::io::stdin().lock(),
+        )
+    })?;
     if run.verbose {
-        for s in &analysis.skipped {
+        for s in &report.analysis.skipped {
             eprintln!("skipped {}: {}", s.path, s.reason);
         }
-        for n in &analysis.not_read {
+        for n in &report.analysis.not_read {
             eprintln!("not read {}: {}", n.path, n.reason);
         }
     }
-    Ok(analysis)
+    Ok(report)
 }
 
 fn use_color(run: &RunArgs) -> bool {
@@ -166,105 +180,11 @@ fn use_color(run: &RunArgs) -> bool {
     }
 }
 
-/// Does `token` (a code, a name or a code prefix) name `rule`?
-fn selects(token: &str, rule: &Rule) -> bool {
-    let token = token.trim();
-    rule.name == token
-        || rule
-            .code
-            .to_ascii_uppercase()
-            .starts_with(&token.to_ascii_uppercase())
-}
-
-/// The rules that `--select` and `--ignore` leave on. A token that names no rule is an
-/// error (exit 2), with the closest rule suggested as `explain` does.
-fn selected_rules(args: &RuleArgs) -> Result<Vec<&'static str>, String> {
-    let tokens = (args.select.iter().map(|t| ("--select", t)))
-        .chain(args.ignore.iter().map(|t| ("--ignore", t)));
-    for (option, token) in tokens {
-        if !token.trim().is_empty() && !RULES.iter().any(|r| selects(token, r)) {
-            return Err(format!(
-                "{option}: `{token}` names no rule{}; see `fargate-lint rules`",
-                rules::did_you_mean(token)
-            ));
-        }
-    }
-    Ok(RULES
-        .iter()
-        .filter(|r| args.select.is_empty() || args.select.iter().any(|t| selects(t, r)))
-        .filter(|r| !args.ignore.iter().any(|t| selects(t, r)))
-        .map(|r| r.code)
-        .collect())
-}
-
-fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::Never => return false,
-        FailOn::Note => Severity::Note,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Error => Severity::Error,
-    };
-    // Suppressed findings never fail a run, shown or not.
-    findings
-        .iter()
-        .any(|f| f.counts() && f.severity >= threshold)
-}
-
-/// Every rule on the analysis: the findings `check` reports before `--select`/`--ignore`
-/// (and `predict` counts per workload), with the configuration's `[rules]` applied.
-fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
-    // The configuration extends the built-in list; it does not replace it.
-    let allowed: Vec<&str> = DEFAULT_ALLOWED_REGISTRIES
-        .iter()
-        .copied()
-        .chain(config.allowed_registries.iter().map(String::as_str))
-        .collect();
-    let cx = Context {
-        files: &analysis.files,
-        model: &analysis.model,
-        placements: &analysis.placements,
-        input_problems: &analysis.input_problems,
-        limits: config.limits,
-        sizes: &analysis.sizes,
-        pricing: analysis.pricing,
-        allowed_registries: &allowed,
-    };
-    rules::run(&cx)
-        .into_iter()
-        // `[rules]` applies after the rules run: a rule set to "off" loses its findings, any
-        // other level replaces the severity.
-        .filter_map(|mut f| match config.rules.get(f.code) {
-            None => Some(f),
-            Some(level) => level.severity().map(|s| {
-                f.severity = s;
-                f
-            }),
-        })
-        // Files found by `--find-clusters` lend their clusters; the user did not ask about them.
-        .filter(|f| {
-            analysis
-                .found_cluster_files
-                .binary_search(&f.loc.file)
-                .is_err()
-        })
-        .collect()
-}
-
 fn check(args: &CheckArgs) -> Result<i32, String> {
-    let on = selected_rules(&args.rules)?;
     let config = load_config(&args.run)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
-    let analysis = run_analysis(&args.run, &config)?;
-    // Suppressions are judged on the findings of every rule, before `--select` and
-    // `--ignore`, so that FL004 says the same whatever the selection; only a rule the
-    // configuration sets to "off" cannot make a suppression of it unused.
-    let enabled = |code: &str| config.rules.get(code) != Some(&config::Level::Off);
-    let findings: Vec<Finding> =
-        suppress::apply(&analysis, &config, run_rules(&analysis, &config), &enabled)
-            .into_iter()
-            .filter(|f| on.contains(&f.code))
-            .filter(|f| args.show_suppressed || f.counts())
-            .collect();
+    let lint::Report { analysis, findings } =
+        run_lint(&args.run, &config, &args.rules, args.show_suppressed)?;
     let out = match args.format {
         CheckFormat::Human => {
             emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet)
@@ -280,7 +200,7 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
         CheckFormat::Github => emit::github::render(&analysis, &findings),
     };
     output::write(args.run.output.as_deref(), &out)?;
-    Ok(if fails(&findings, fail_on) {
+    Ok(if lint::fails(&findings, fail_on) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -288,17 +208,10 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
 }
 
 fn predict(args: &PredictArgs) -> Result<i32, String> {
-    let on = selected_rules(&args.rules)?;
     let config = load_config(&args.run)?;
-    let analysis = run_analysis(&args.run, &config)?;
-    // What `check` would report about each workload, for the FINDINGS column.
-    // Suppressed findings are not counted; FL004 is about comments, not workloads.
-    let enabled = |code: &str| config.rules.get(code) != Some(&config::Level::Off);
-    let findings: Vec<Finding> =
-        suppress::apply(&analysis, &config, run_rules(&analysis, &config), &enabled)
-            .into_iter()
-            .filter(|f| f.counts() && on.contains(&f.code))
-            .collect();
+    // What `check` would report about each workload, for the FINDINGS column; suppressed
+    // findings are not counted.
+    let lint::Report { analysis, findings } = run_lint(&args.run, &config, &args.rules, false)?;
     let counts = emit::predict::findings_per_workload(&analysis, &findings);
     let out = match args.format {
         PredictFormat::Human => emit::predict::render_human(&analysis, &counts, args.quiet),
@@ -322,7 +235,10 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
         return Ok(EXIT_FINDINGS);
     }
     // Only an explicit `--fail-on` makes findings matter here: `predict` is a report.
-    if args.fail_on.is_some_and(|level| fails(&findings, level)) {
+    if args
+        .fail_on
+        .is_some_and(|level| lint::fails(&findings, level))
+    {
         return Ok(EXIT_FINDINGS);
     }
     Ok(EXIT_OK)

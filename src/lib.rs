@@ -13,6 +13,7 @@ pub mod discover;
 pub mod emit;
 pub mod image;
 pub mod init;
+pub mod lint;
 pub mod model;
 pub mod output;
 pub mod pattern;

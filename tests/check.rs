@@ -94,23 +94,28 @@ fn fail_on_never_and_error() {
         run(&["check", "--fail-on", "error", path]).status.code(),
         Some(1)
     );
-    // Selecting only other rules leaves nothing to fail on.
-    assert_eq!(
-        run(&["check", "--ignore", "FL001,FL006", path])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        run(&["check", "--select", "FL0", path]).status.code(),
-        Some(1)
-    );
-    assert_eq!(
-        run(&["check", "--select", "unresolved-value", path])
-            .status
-            .code(),
-        Some(0)
-    );
+    // An input that was not read counts whatever the selection (like ruff's syntax errors).
+    for selection in [
+        ["--ignore", "FL001,FL006"],
+        ["--select", "FL0"],
+        ["--select", "unresolved-value"],
+    ] {
+        let o = run(&[
+            "check",
+            "--format",
+            "json",
+            selection[0],
+            selection[1],
+            path,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{selection:?}");
+        let report = json(&o);
+        let findings = report["findings"].as_array().cloned().unwrap_or_default();
+        assert!(
+            findings.iter().any(|f| f["code"] == "FL001"),
+            "{selection:?}: {report:#}"
+        );
+    }
 }
 
 #[test]
@@ -281,4 +286,33 @@ fn summary_counts_placements_on_fargate_ec2_and_pending() {
         human.contains("3 workloads (placed: 2 on Fargate, 1 on EC2, 0 pending): "),
         "{human}"
     );
+}
+
+/// An input that was not read is never silenced: not by `[rules]`, not by a suppression in
+/// the broken file itself (which FL004 then reports as unused).
+#[test]
+fn input_problems_cannot_be_turned_off_or_suppressed() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    write(dir.path(), ".git/HEAD", "");
+    write(
+        dir.path(),
+        ".fargate-lint.toml",
+        "[rules]\nFL001 = \"off\"\nFL006 = \"off\"\n",
+    );
+    write(
+        dir.path(),
+        "broken.yaml",
+        "# fargate-lint: ignore-file[all]\n# fargate-lint: ignore-file[FL001]\napiVersion: v1\nkind: Pod\nmetadata: {name: [\n",
+    );
+    let o = run_in(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let report = json(&o);
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"FL001"), "{report:#}");
+    assert_eq!(report["summary"]["error"], 1, "{report:#}");
 }

@@ -224,45 +224,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// GitHub's `security-severity` (a CVSS-like score: 9+ critical, 7+ high, 4+ medium) for the
-/// rules about security; other rules have none and are not security alerts. Keyed by code so
-/// that a rule listed here before it exists costs nothing.
-pub fn security_severity(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "FL203" => "9.0", // privileged container: root on the host's kernel
-        "FL204" => "7.5", // allowPrivilegeEscalation
-        "FL205" => "7.0", // added Linux capabilities
-        "FL206" => "7.0", // host network, ports, PID or IPC namespaces
-        "FL112" => "7.5", // a pod execution role anyone can assume
-        "FL214" => "5.0", // kube2iam role annotation instead of IRSA
-        _ => return None,
-    })
-}
-
-/// How often a rule's finding is right: `high` for those that depend on what was scanned
-/// (a selector unused by the scanned workloads may be used by others) or guess intent.
-fn precision(code: &str) -> &'static str {
-    match code {
-        "FL003" | "FL111" | "FL201" | "FL207" | "FL213" | "FL220" | "FL222" => "high",
-        _ => "very-high",
-    }
-}
-
-fn tags(rule: &Rule) -> Vec<&'static str> {
-    let area = match rule.code.get(..3) {
-        Some("FL0") => "input",
-        Some("FL1") => "fargate-profile",
-        Some("FL2") => "workload",
-        Some("FL3") => "change",
-        _ => "other",
-    };
-    let mut tags = vec!["fargate", "eks", area];
-    if security_severity(rule.code).is_some() {
-        tags.push("security");
-    }
-    tags
-}
-
 /// The "What it finds" section of a rule document as one paragraph, or the summary.
 fn full_description(rule: &Rule) -> String {
     let mut lines = rule
@@ -306,9 +267,9 @@ fn descriptor(rule: &Rule) -> RuleDescriptor {
             level: level(rule.severity),
         },
         properties: RuleProperties {
-            tags: tags(rule),
-            precision: precision(rule.code),
-            security_severity: security_severity(rule.code),
+            tags: rule.tags(),
+            precision: rule.precision.as_str(),
+            security_severity: rule.security_severity,
         },
     }
 }
@@ -561,8 +522,8 @@ mod tests {
     fn security_rules_are_tagged_security() {
         for r in RULES {
             assert_eq!(
-                tags(r).contains(&"security"),
-                security_severity(r.code).is_some(),
+                r.tags().contains(&"security"),
+                r.security_severity.is_some(),
                 "{}",
                 r.code
             );

@@ -10,6 +10,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a file or document cannot be read or parsed; the other documents still are",
     doc: include_str!("../../rules/FL001-invalid-yaml.md"),
     check,
+    input_problem: true,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

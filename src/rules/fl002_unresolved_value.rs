@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a value we need is a placeholder; the check that needs it is partial",
     doc: include_str!("../../rules/FL002-unresolved-value.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -13,6 +13,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "an unquoted `yes`/`no`/`on`/`off`/`y`/`n`/`true`/`false` or a number with a leading zero where a string is expected",
     doc: include_str!("../../rules/FL003-yaml11-ambiguous-value.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 /// What YAML 1.1 (go-yaml v2 under `sigs.k8s.io/yaml`, which kubectl and eksctl use)

@@ -13,6 +13,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a suppression comment or annotation that suppressed nothing",
     doc: include_str!("../../rules/FL004-unused-suppression.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// Nothing to do over the model: see [`crate::suppress::apply`].

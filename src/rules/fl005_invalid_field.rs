@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a field that Kubernetes or eksctl would refuse: a duplicate key, a list or mapping where a string is expected (or the reverse), a bad or negative quantity, a bad replica count",
     doc: include_str!("../../rules/FL005-invalid-field.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "workloads were found but no cluster definition, so nothing could be placed or checked on Fargate",
     doc: include_str!("../../rules/FL006-no-cluster-definition.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -9,6 +9,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "more than 5 selectors in a Fargate profile",
     doc: include_str!("../../rules/FL101-too-many-selectors.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a profile selector without a namespace; eksctl and EKS require one",
     doc: include_str!("../../rules/FL102-selector-without-namespace.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

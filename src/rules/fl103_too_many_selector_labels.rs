@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "more than 5 label pairs in one profile selector",
     doc: include_str!("../../rules/FL103-too-many-selector-labels.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// From the first key to the last value of the pairs: the `labels` mapping as written.

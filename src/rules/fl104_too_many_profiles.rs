@@ -9,6 +9,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "more than 10 Fargate profiles in one cluster (a quota that can be raised)",
     doc: include_str!("../../rules/FL104-too-many-profiles.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

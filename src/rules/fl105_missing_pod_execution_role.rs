@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a profile without a pod execution role (a note for eksctl, which creates one)",
     doc: include_str!("../../rules/FL105-missing-pod-execution-role.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn has_role(role: Option<&Text>) -> bool {

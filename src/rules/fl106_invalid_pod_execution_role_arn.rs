@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a pod execution role ARN that is not `arn:PARTITION:iam::ACCOUNT:role/NAME`, or has a path other than `/`",
     doc: include_str!("../../rules/FL106-invalid-pod-execution-role-arn.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// The AWS partitions an IAM ARN can name.

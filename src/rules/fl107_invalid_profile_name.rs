@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a profile name that is empty, starts with `eks-`, is over 100 characters or has characters outside `[A-Za-z0-9_-]`",
     doc: include_str!("../../rules/FL107-invalid-profile-name.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// EKS refuses longer profile names.

@@ -12,6 +12,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "two profiles with the same name in one cluster",
     doc: include_str!("../../rules/FL108-duplicate-profile-name.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

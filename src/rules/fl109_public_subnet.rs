@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a profile subnet that the cluster configuration declares public",
     doc: include_str!("../../rules/FL109-public-subnet.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

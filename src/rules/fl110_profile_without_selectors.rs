@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a profile without selectors",
     doc: include_str!("../../rules/FL110-profile-without-selectors.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -10,6 +10,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a profile selector that matches no scanned workload",
     doc: include_str!("../../rules/FL111-unused-selector.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 /// Where EKS itself runs CoreDNS and add-ons, whose manifests are not in the repository:

@@ -11,6 +11,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a Fargate pod pulls an image from a registry other than ECR, ECR Public or `allowed-registries`",
     doc: include_str!("../../rules/FL201-non-ecr-image.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a DaemonSet whose pods a Fargate profile matches; DaemonSets never run on Fargate",
     doc: include_str!("../../rules/FL202-daemonset-on-fargate.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -9,6 +9,9 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a privileged container in a Fargate pod; Fargate refuses the pod",
     doc: include_str!("../../rules/FL203-privileged-container.md"),
     check,
+    // privileged container: root on the host's kernel
+    security_severity: Some("9.0"),
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

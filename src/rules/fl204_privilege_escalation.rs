@@ -10,6 +10,9 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`allowPrivilegeEscalation: true` in a Fargate pod; Fargate refuses the pod",
     doc: include_str!("../../rules/FL204-privilege-escalation.md"),
     check,
+    // allowPrivilegeEscalation
+    security_severity: Some("7.5"),
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -9,6 +9,9 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a container of a Fargate pod adds Linux capabilities; Fargate refuses the pod",
     doc: include_str!("../../rules/FL205-added-capabilities.md"),
     check,
+    // added Linux capabilities
+    security_severity: Some("7.0"),
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

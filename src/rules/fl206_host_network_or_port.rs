@@ -10,6 +10,9 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`hostNetwork`, `hostPID`, `hostIPC`, `hostPort` or `hostIP` in a Fargate pod; Fargate refuses the pod",
     doc: include_str!("../../rules/FL206-host-network-or-port.md"),
     check,
+    // host network, ports, PID or IPC namespaces
+    security_severity: Some("7.0"),
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

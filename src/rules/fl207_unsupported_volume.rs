@@ -12,6 +12,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a Fargate pod mounts a hostPath, an inline CSI volume or AWS EBS, which Fargate cannot attach",
     doc: include_str!("../../rules/FL207-unsupported-volume.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 /// The provisioners of EBS volumes: the CSI driver and the old in-tree one.

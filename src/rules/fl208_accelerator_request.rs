@@ -9,6 +9,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a Fargate pod requests GPUs or Neuron devices, which Fargate does not have",
     doc: include_str!("../../rules/FL208-accelerator-request.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// Whether a resource name is an accelerator: NVIDIA and AMD GPUs, AWS Inferentia and

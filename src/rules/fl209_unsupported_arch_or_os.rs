@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a Fargate pod requires arm64 or Windows nodes through a node selector or required affinity",
     doc: include_str!("../../rules/FL209-unsupported-arch-or-os.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// The value a Fargate node has for a node label the model keeps (`kubernetes.io/arch`,

@@ -12,6 +12,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a Fargate pod needs more than 16 vCPU or 120 GB, or more than 175 GiB of ephemeral storage",
     doc: include_str!("../../rules/FL210-exceeds-fargate-max-size.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// Where to point for a resource: the request of the container that asks for the most of

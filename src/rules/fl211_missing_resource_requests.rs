@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a container on Fargate without a CPU or memory request; a pod with none gets 0.25 vCPU and 0.5 GB",
     doc: include_str!("../../rules/FL211-missing-resource-requests.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

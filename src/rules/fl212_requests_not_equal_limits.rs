@@ -10,6 +10,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a CPU or memory request that differs from its limit, in a pod on Fargate",
     doc: include_str!("../../rules/FL212-requests-not-equal-limits.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

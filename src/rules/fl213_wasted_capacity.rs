@@ -14,6 +14,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "rounding up to a Fargate size wastes more than half a vCPU or 1 GB per pod; says what request would fit the next smaller size",
     doc: include_str!("../../rules/FL213-wasted-capacity.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 const MIB: u64 = 1 << 20;

@@ -10,6 +10,9 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`iam.amazonaws.com/role` (kube2iam, kiam) on a pod that lands on Fargate; use IRSA",
     doc: include_str!("../../rules/FL214-kube2iam-annotation.md"),
     check,
+    // kube2iam role annotation instead of IRSA
+    security_severity: Some("5.0"),
+    ..Rule::COMMON
 };
 
 /// The pod annotation kube2iam and kiam read.

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "pods that stay Pending: no profile takes them and the cluster has no EC2 capacity, or `schedulerName: fargate-scheduler` with no matching profile",
     doc: include_str!("../../rules/FL215-pending-pod.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "`eks.amazonaws.com/fargate-profile` names a profile that does not exist or does not match the pod",
     doc: include_str!("../../rules/FL216-pinned-profile-mismatch.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a matching profile is overridden by `eks.amazonaws.com/compute-type: ec2`",
     doc: include_str!("../../rules/FL217-compute-type-ec2-annotation.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

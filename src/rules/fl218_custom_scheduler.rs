@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a pod with a custom `schedulerName`, which Fargate leaves to that scheduler",
     doc: include_str!("../../rules/FL218-custom-scheduler.md"),
     check,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a LoadBalancer Service or ALB Ingress sends traffic to Fargate pods without IP targets",
     doc: include_str!("../../rules/FL219-load-balancer-instance-target.md"),
     check,
+    ..Rule::COMMON
 };
 
 const NLB_TARGET_TYPE: &str = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";

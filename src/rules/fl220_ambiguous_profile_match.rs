@@ -11,6 +11,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "several profiles match a pod and the placement hangs on name order; pin with `eks.amazonaws.com/fargate-profile`",
     doc: include_str!("../../rules/FL220-ambiguous-profile-match.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a `CapacityProvisioned` annotation set in a manifest, which does nothing",
     doc: include_str!("../../rules/FL221-capacity-provisioned-annotation.md"),
     check,
+    ..Rule::COMMON
 };
 
 /// The annotation Fargate writes on its pods (`0.25vCPU 0.5GB`).

@@ -12,6 +12,8 @@ pub(crate) static RULE: Rule = Rule {
     summary: "a Fargate pod mounts a PVC whose StorageClass provisions EFS dynamically (`efs.csi.aws.com` with `provisioningMode: efs-ap`); Fargate supports only statically provisioned EFS volumes",
     doc: include_str!("../../rules/FL222-efs-dynamic-provisioning.md"),
     check,
+    precision: Precision::High,
+    ..Rule::COMMON
 };
 
 const EFS_PROVISIONER: &str = "efs.csi.aws.com";

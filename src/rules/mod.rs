@@ -48,7 +48,10 @@ pub mod prelude;
 use crate::diagnostic::{Finding, Severity};
 use prelude::Context;
 
-/// A rule: its stable code and name, default severity, document, and check.
+/// A rule: its stable code and name, default severity, document, check, and what the
+/// outputs say about it. A rule file names what differs from [`Rule::COMMON`] and takes the
+/// rest from it (`..Rule::COMMON`), so adding a rule touches its own file and document only
+/// (and the registry below).
 pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
@@ -58,6 +61,69 @@ pub struct Rule {
     /// The whole document (`rules/FLnnn-name.md`).
     pub doc: &'static str,
     pub check: fn(&Context<'_>, &Rule, &mut Vec<Finding>),
+    /// How often a finding is right (SARIF `precision`).
+    pub precision: Precision,
+    /// GitHub's `security-severity` (a CVSS-like score: 9+ critical, 7+ high, 4+ medium) for
+    /// the rules about security, which are then tagged `security`; `None` for the others.
+    pub security_severity: Option<&'static str>,
+    /// An input that was not read (FL001): always reported and always counted, whatever
+    /// `--select`, `--ignore`, `[rules]` or a suppression says, as ruff does with syntax
+    /// errors; otherwise a broken file would pass as clean.
+    pub input_problem: bool,
+}
+
+/// How often a rule's findings are right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    /// Depends only on the files themselves and on EKS's documented behaviour.
+    VeryHigh,
+    /// Depends on what was scanned (a selector unused by the scanned workloads may be used
+    /// by others) or guesses intent.
+    High,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+        }
+    }
+}
+
+fn no_check(_: &Context<'_>, _: &Rule, _: &mut Vec<Finding>) {}
+
+impl Rule {
+    /// What most rules share: very high precision, no security severity, an ordinary rule.
+    /// Its empty code and name are always replaced (tests/rules.rs checks every rule's).
+    pub const COMMON: Rule = Rule {
+        code: "",
+        name: "",
+        severity: Severity::Warning,
+        summary: "",
+        doc: "",
+        check: no_check,
+        precision: Precision::VeryHigh,
+        security_severity: None,
+        input_problem: false,
+    };
+
+    /// SARIF tags: the product, the area by code (`FL0` input, `FL1` profiles, `FL2`
+    /// workloads, `FL3` changes), and `security` for the rules with a security severity.
+    pub fn tags(&self) -> Vec<&'static str> {
+        let area = match self.code.get(..3) {
+            Some("FL0") => "input",
+            Some("FL1") => "fargate-profile",
+            Some("FL2") => "workload",
+            Some("FL3") => "change",
+            _ => "other",
+        };
+        let mut tags = vec!["fargate", "eks", area];
+        if self.security_severity.is_some() {
+            tags.push("security");
+        }
+        tags
+    }
 }
 
 /// Every rule, in code order.

@@ -1,7 +1,7 @@
 //! What every rule file needs: the context a rule reads and a way to start a finding.
 
-pub use super::Rule;
 pub use super::limits::Limits;
+pub use super::{Precision, Rule};
 pub use crate::diagnostic::{Finding, InputProblem, ObjectRef, Severity};
 pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
 pub use crate::placement::{Compute, Placement, Placements};

@@ -1,0 +1,155 @@
+//! One run of the linter, from settings to findings: analyse the inputs, run every rule,
+//! apply the configuration's `[rules]` severities, the suppressions and the rule selection.
+//! Every command goes through [`run`]; the command line only parses arguments and prints.
+//!
+//! The order matters and is the same for every command:
+//! 1. every rule runs on the whole analysis;
+//! 2. `[rules]` replaces severities or turns rules off;
+//! 3. files that `--find-clusters` added only lend their clusters: their findings go;
+//! 4. suppressions mark findings (and FL004 reports the unused ones), judged before the
+//!    selection so that FL004 says the same whatever `--select` says;
+//! 5. `--select`/`--ignore` keep the chosen rules.
+//!
+//! Input problems (FL001) pass through steps 2, 4 and 5 untouched: a file that could not be
+//! read is always reported and always counts (see [`crate::rules::Rule::input_problem`]).
+
+use std::io::Read;
+
+use crate::analysis::{Analysis, Settings, analyze};
+use crate::config::{Config, FailOn, Level};
+use crate::diagnostic::{Finding, Severity};
+use crate::image::DEFAULT_ALLOWED_REGISTRIES;
+use crate::rules::{self, RULES, Rule, prelude::Context};
+use crate::suppress;
+
+/// Which rules a run reports: `--select` and `--ignore` tokens (codes, names or code
+/// prefixes); empty `select` means every rule.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// What a run found.
+pub struct Report {
+    pub analysis: Analysis,
+    /// In output order, after severities, suppressions and the selection. Suppressed
+    /// findings are kept (marked) only when the run asked for them.
+    pub findings: Vec<Finding>,
+}
+
+/// Does `token` (a code, a name or a code prefix) name `rule`?
+fn selects(token: &str, rule: &Rule) -> bool {
+    let token = token.trim();
+    rule.name == token
+        || rule
+            .code
+            .to_ascii_uppercase()
+            .starts_with(&token.to_ascii_uppercase())
+}
+
+impl Selection {
+    /// The codes of the rules the selection leaves on. A token that names no rule is an
+    /// error, with the closest rule suggested as `explain` does.
+    pub fn codes(&self) -> Result<Vec<&'static str>, String> {
+        let tokens = (self.select.iter().map(|t| ("--select", t)))
+            .chain(self.ignore.iter().map(|t| ("--ignore", t)));
+        for (option, token) in tokens {
+            if !token.trim().is_empty() && !RULES.iter().any(|r| selects(token, r)) {
+                return Err(format!(
+                    "{option}: `{token}` names no rule{}; see `fargate-lint rules`",
+                    rules::did_you_mean(token)
+                ));
+            }
+        }
+        Ok(RULES
+            .iter()
+            .filter(|r| {
+                r.input_problem
+                    || self.select.is_empty()
+                    || self.select.iter().any(|t| selects(t, r))
+            })
+            .filter(|r| r.input_problem || !self.ignore.iter().any(|t| selects(t, r)))
+            .map(|r| r.code)
+            .collect())
+    }
+}
+
+/// Whether the findings make the exit code 1 under `fail_on`; suppressed findings never do.
+pub fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
+    let threshold = match fail_on {
+        FailOn::Never => return false,
+        FailOn::Note => Severity::Note,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
+    };
+    findings
+        .iter()
+        .any(|f| f.counts() && f.severity >= threshold)
+}
+
+/// Whether `code` is a rule of input problems (FL001).
+fn is_input_problem(code: &str) -> bool {
+    rules::find(code).is_some_and(|r| r.input_problem)
+}
+
+/// Every rule on the analysis, with the configuration's `[rules]` applied and the findings
+/// in files that `--find-clusters` added left out.
+fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
+    // The configuration extends the built-in list; it does not replace it.
+    let allowed: Vec<&str> = DEFAULT_ALLOWED_REGISTRIES
+        .iter()
+        .copied()
+        .chain(config.allowed_registries.iter().map(String::as_str))
+        .collect();
+    let cx = Context {
+        files: &analysis.files,
+        model: &analysis.model,
+        placements: &analysis.placements,
+        input_problems: &analysis.input_problems,
+        limits: config.limits,
+        sizes: &analysis.sizes,
+        pricing: analysis.pricing,
+        allowed_registries: &allowed,
+    };
+    rules::run(&cx)
+        .into_iter()
+        // `[rules]` applies after the rules run: a rule set to "off" loses its findings, any
+        // other level replaces the severity. Input problems keep theirs.
+        .filter_map(|mut f| match config.rules.get(f.code) {
+            Some(level) if !is_input_problem(f.code) => level.severity().map(|s| {
+                f.severity = s;
+                f
+            }),
+            _ => Some(f),
+        })
+        // Files found by `--find-clusters` lend their clusters; the user did not ask about them.
+        .filter(|f| {
+            analysis
+                .found_cluster_files
+                .binary_search(&f.loc.file)
+                .is_err()
+        })
+        .collect()
+}
+
+/// Analyses the inputs of `settings` (reading stdin for `-`) and returns what `check` and
+/// `predict` report. `show_suppressed` keeps suppressed findings, marked.
+pub fn run(
+    settings: &Settings,
+    config: &Config,
+    selection: &Selection,
+    show_suppressed: bool,
+    stdin: &mut dyn Read,
+) -> Result<Report, String> {
+    let on = selection.codes()?;
+    let analysis = analyze(settings, stdin).map_err(|e| e.to_string())?;
+    // Only a rule the configuration sets to "off" cannot make a suppression of it unused.
+    let enabled = |code: &str| config.rules.get(code) != Some(&Level::Off);
+    let findings = suppress::apply(&analysis, config, run_rules(&analysis, config), &enabled)
+        .into_iter()
+        .filter(|f| on.contains(&f.code))
+        .filter(|f| show_suppressed || f.counts())
+        .collect();
+    Ok(Report { analysis, findings })
+}
