@@ -144,7 +144,7 @@ fn run_analysis(run: &RunArgs, config: &Config) -> Result<Analysis, String> {
         .map_err(|e| e.to_string())?;
     if run.verbose {
         for s in &analysis.skipped {
-            eprintln!("skipped {}: {}", s.path, s.reason);
+            eprintln!("skipped {}: {}", emit::escape::terminal(&s.path), s.reason);
         }
     }
     Ok(analysis)
@@ -307,13 +307,15 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
         eprintln!(
             "fargate-lint: {} could not be read or parsed (first: {}:{}: {}); run `fargate-lint check` for all",
             emit::plural(analysis.input_problems.len(), "input"),
-            analysis
-                .files
-                .get(p.loc.file.0 as usize)
-                .map(|f| f.path.as_str())
-                .unwrap_or(""),
+            emit::escape::terminal(
+                analysis
+                    .files
+                    .get(p.loc.file.0 as usize)
+                    .map(|f| f.path.as_str())
+                    .unwrap_or("")
+            ),
             p.loc.span.start.line,
-            p.message
+            emit::escape::terminal(&p.message)
         );
         return Ok(EXIT_FINDINGS);
     }
