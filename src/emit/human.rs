@@ -171,10 +171,10 @@ impl SourceCode for SnippetSource<'_> {
             inner.column(),
             // miette merges two labels' snippets into one of all the lines between them when
             // the first's line plus this count reaches the second's line. Its own sources
-            // count the lines from the start of the source, so every two labels of a file
-            // merge, however far apart: a thousand findings labelled at the top of a long
-            // file would print the file a thousand times. Here: the lines of the contents
-            // and MERGE_GAP, so near labels still share a snippet and far ones do not.
+            // count the lines from the start of the source, so two labels merge whenever the
+            // second is above about twice the first's line, however far apart: deep in a long
+            // file, each finding would print thousands of lines. Here: the lines of the
+            // contents and MERGE_GAP, so near labels still share a snippet and far ones do not.
             inner
                 .line_count()
                 .saturating_sub(inner.line())
