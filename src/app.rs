@@ -159,10 +159,14 @@ fn run_lint(
     })?;
     if run.verbose {
         for s in &report.analysis.skipped {
-            eprintln!("skipped {}: {}", s.path, s.reason);
+            eprintln!("skipped {}: {}", emit::escape::terminal(&s.path), s.reason);
         }
         for n in &report.analysis.not_read {
-            eprintln!("not read {}: {}", n.path, n.reason);
+            eprintln!(
+                "not read {}: {}",
+                emit::escape::terminal(&n.path),
+                emit::escape::terminal(&n.reason)
+            );
         }
     }
     Ok(report)
@@ -224,13 +228,15 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
         eprintln!(
             "fargate-lint: {} could not be read or parsed (first: {}:{}: {}); run `fargate-lint check` for all",
             emit::plural(analysis.input_problems.len(), "input"),
-            analysis
-                .files
-                .get(p.loc.file.0 as usize)
-                .map(|f| f.path.as_str())
-                .unwrap_or(""),
+            emit::escape::terminal(
+                analysis
+                    .files
+                    .get(p.loc.file.0 as usize)
+                    .map(|f| f.path.as_str())
+                    .unwrap_or("")
+            ),
             p.loc.span.start.line,
-            p.message
+            emit::escape::terminal(&p.message)
         );
         return Ok(EXIT_FINDINGS);
     }

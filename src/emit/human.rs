@@ -1,14 +1,23 @@
 //! `check` for people: each finding rendered by miette with its code, message, the
 //! labelled source lines, help, and how to read the rule's document; then a summary line.
+//!
+//! Linear in the findings: each file's text is prepared once ([`SnippetSource`]: its control
+//! characters escaped, its line starts found), and miette reads only the lines around a
+//! label from it, never the whole file; one report handler serves every finding.
+
+use std::collections::HashMap;
+use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::escape::{is_unsafe, push_escaped, terminal, terminal_lines};
 use super::{Counts, PlacementCounts, path_of, plural};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
-use crate::source::Loc;
+use crate::source::{FileId, Loc};
 
 fn severity(s: Severity) -> miette::Severity {
     match s {
@@ -21,73 +30,276 @@ fn severity(s: Severity) -> miette::Severity {
 /// Lines longer than this are not shown as a snippet: one minified line could be megabytes.
 const MAX_SNIPPET_LINE: usize = 400;
 
-/// A label over `loc`, when the file's text is there to show it.
-fn label(text: &str, loc: Loc, message: Option<String>) -> Option<LabeledSpan> {
-    let (start, end) = (
-        loc.span.start_byte,
-        loc.span.end_byte.max(loc.span.start_byte),
-    );
-    if text.is_empty() || end > text.len() || !text.is_char_boundary(start) {
-        return None;
-    }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    if line_end - line_start > MAX_SNIPPET_LINE {
-        return None;
-    }
-    Some(LabeledSpan::new(message, start, end - start))
+/// Two labels of a finding at most this many lines apart share a snippet with the lines
+/// between them; farther apart, each has its own.
+const MERGE_GAP: usize = 16;
+
+/// A file's text as snippets show it, prepared once per file: control characters and
+/// bidirectional overrides are escaped as [`terminal`] does (TAB and line ends stay, a lone
+/// CR, which miette counts as a line end but prints, becomes LF), so that file text cannot
+/// reach the terminal raw; and the start of every line is known, so that reading the lines
+/// around a span costs the size of those lines, not of the file before them.
+struct SnippetSource<'a> {
+    /// The file's path, escaped.
+    name: String,
+    /// The text shown: the file's own when nothing needs escaping.
+    text: std::borrow::Cow<'a, str>,
+    /// For each escaped character, its offset in the file and how much longer `text` is
+    /// than the file after it; sorted, empty when nothing was escaped.
+    shifts: Vec<(usize, usize)>,
+    /// Where each line of `text` starts (the first at 0), counting line ends as miette does.
+    line_starts: Vec<usize>,
 }
 
-pub fn render_finding(analysis: &Analysis, f: &Finding, color: bool) -> String {
-    let path = path_of(analysis, f);
-    let text = analysis
-        .files
-        .get(f.loc.file.0 as usize)
-        .map(|s| s.text.clone())
-        .unwrap_or_else(|| "".into());
-    let start = f.loc.span.start;
-    let suppressed = match &f.suppressed {
-        None => String::new(),
-        Some(s) => match &s.justification {
-            Some(reason) => format!(" (suppressed by {}: {reason})", s.source),
-            None => format!(" (suppressed by {})", s.source),
-        },
-    };
-    let mut diag = MietteDiagnostic::new(format!(
-        "{path}:{}:{}: {}{suppressed}",
-        start.line, start.column, f.message
-    ))
-    .with_code(format!("{} {}", f.code, f.rule))
-    .with_severity(severity(f.severity))
-    .with_url(format!("fargate-lint explain {}", f.code));
-    if let Some(help) = &f.help {
-        diag = diag.with_help(help.clone());
+impl<'a> SnippetSource<'a> {
+    fn new(path: &str, file: &'a str) -> SnippetSource<'a> {
+        let mut shifts = Vec::new();
+        let text = if file.chars().any(is_unsafe) {
+            let mut out = String::with_capacity(file.len() + 64);
+            let mut chars = file.char_indices().peekable();
+            while let Some((at, c)) = chars.next() {
+                match c {
+                    '\t' | '\n' => out.push(c),
+                    '\r' if chars.peek().is_some_and(|(_, n)| *n == '\n') => out.push(c),
+                    // The same length, so nothing shifts.
+                    '\r' => out.push('\n'),
+                    c if is_unsafe(c) => {
+                        push_escaped(&mut out, c);
+                        shifts.push((at, out.len() - (at + c.len_utf8())));
+                    }
+                    c => out.push(c),
+                }
+            }
+            std::borrow::Cow::Owned(out)
+        } else {
+            std::borrow::Cow::Borrowed(file)
+        };
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SnippetSource {
+            name: terminal(path).into_owned(),
+            text,
+            shifts,
+            line_starts,
+        }
     }
-    let mut labels: Vec<LabeledSpan> = label(&text, f.loc, None).into_iter().collect();
-    labels.extend(
-        f.labels
-            .iter()
-            .filter(|(l, _)| l.file == f.loc.file)
-            .filter_map(|(l, m)| label(&text, *l, Some(m.clone()))),
-    );
-    let diag = diag.with_labels(labels);
-    let report = Report::new(diag).with_source_code(NamedSource::new(path, text.to_string()));
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
-    let mut out = String::new();
-    if handler.render_report(&mut out, report.as_ref()).is_err() {
-        out = format!(
-            "{path}:{}:{}: {} {}\n",
-            start.line, start.column, f.code, f.message
+
+    /// Where the file's byte `offset` is in `text`.
+    fn offset(&self, offset: usize) -> usize {
+        let escaped_before = self.shifts.partition_point(|(at, _)| *at < offset);
+        offset
+            + escaped_before
+                .checked_sub(1)
+                .and_then(|i| self.shifts.get(i))
+                .map_or(0, |(_, shift)| *shift)
+    }
+
+    /// The line (from 0) of `text` that holds byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The start of line `line` of `text`, or its end past the last line.
+    fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// A label over `loc` in `text`, when the file's text is there to show it and the line
+    /// is short enough.
+    fn label(&self, file: &str, loc: Loc, message: Option<String>) -> Option<LabeledSpan> {
+        let (start, end) = (
+            loc.span.start_byte,
+            loc.span.end_byte.max(loc.span.start_byte),
         );
+        if file.is_empty() || end > file.len() || !file.is_char_boundary(start) {
+            return None;
+        }
+        let (start, end) = (self.offset(start), self.offset(end));
+        let line = self.line_of(start);
+        // The line without its LF (a CR before it counts, as it always has).
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        if line_end - self.line_start(line) > MAX_SNIPPET_LINE {
+            return None;
+        }
+        Some(LabeledSpan::new(
+            message.map(|m| terminal(&m).into_owned()),
+            start,
+            end - start,
+        ))
     }
-    out
+}
+
+impl SourceCode for SnippetSource<'_> {
+    /// What miette's own `str` source gives for `span`, read from a window of the lines
+    /// around it and moved back to where the window is in the text: the window starts at a
+    /// line start more than `before` lines above the span and ends more than `after` lines
+    /// below it, so miette's scan sees the same lines it would see from the file's start.
+    fn read_span<'s>(
+        &'s self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
+        let start = span.offset();
+        let end = start.saturating_add(span.len());
+        // One line more than `before`: miette's scan treats an empty span at its very
+        // first byte differently from one anywhere else.
+        let first = self.line_of(start).saturating_sub(before.saturating_add(1));
+        let last = self.line_of(end).saturating_add(after).saturating_add(3);
+        let from = self.line_start(first);
+        let window = self
+            .text
+            .as_bytes()
+            .get(from..self.line_start(last))
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((start - from).into(), span.len());
+        let inner = window.read_span(&local, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + first,
+            inner.column(),
+            // miette merges two labels' snippets into one of all the lines between them when
+            // the first's line plus this count reaches the second's line. Its own sources
+            // count the lines from the start of the source, so two labels merge whenever the
+            // second is above about twice the first's line, however far apart: deep in a long
+            // file, each finding would print thousands of lines. Here: the lines of the
+            // contents and MERGE_GAP, so near labels still share a snippet and far ones do not.
+            inner
+                .line_count()
+                .saturating_sub(inner.line())
+                .saturating_add(MERGE_GAP),
+        )))
+    }
+}
+
+/// A finding as miette renders it: the diagnostic with the file it points into.
+struct Snippet<'s> {
+    diagnostic: MietteDiagnostic,
+    source: &'s SnippetSource<'s>,
+}
+
+impl fmt::Debug for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.diagnostic, f)
+    }
+}
+
+impl std::error::Error for Snippet<'_> {}
+
+impl Diagnostic for Snippet<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.diagnostic.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic.help()
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic.url()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.diagnostic.labels()
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+}
+
+/// Renders findings one after the other: one handler, each file prepared once.
+struct Renderer<'a> {
+    analysis: &'a Analysis,
+    handler: GraphicalReportHandler,
+    sources: HashMap<FileId, SnippetSource<'a>>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(analysis: &'a Analysis, color: bool) -> Renderer<'a> {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Renderer {
+            analysis,
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false),
+            sources: HashMap::new(),
+        }
+    }
+
+    fn finding(&mut self, f: &Finding) -> String {
+        let analysis = self.analysis;
+        let path = path_of(analysis, f);
+        let text: &'a str = analysis
+            .files
+            .get(f.loc.file.0 as usize)
+            .map_or("", |s| &s.text);
+        let source = self
+            .sources
+            .entry(f.loc.file)
+            .or_insert_with(|| SnippetSource::new(path, text));
+        let start = f.loc.span.start;
+        let suppressed = match &f.suppressed {
+            None => String::new(),
+            Some(s) => match &s.justification {
+                Some(reason) => format!(" (suppressed by {}: {reason})", s.source),
+                None => format!(" (suppressed by {})", s.source),
+            },
+        };
+        let mut diag = MietteDiagnostic::new(terminal(&format!(
+            "{path}:{}:{}: {}{suppressed}",
+            start.line, start.column, f.message
+        )))
+        .with_code(format!("{} {}", f.code, f.rule))
+        .with_severity(severity(f.severity))
+        .with_url(format!("fargate-lint explain {}", f.code));
+        if let Some(help) = &f.help {
+            diag = diag.with_help(terminal(help));
+        }
+        let mut labels: Vec<LabeledSpan> = source.label(text, f.loc, None).into_iter().collect();
+        labels.extend(
+            f.labels
+                .iter()
+                .filter(|(l, _)| l.file == f.loc.file)
+                .filter_map(|(l, m)| source.label(text, *l, Some(m.clone()))),
+        );
+        let snippet = Snippet {
+            diagnostic: diag.with_labels(labels),
+            source,
+        };
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, &snippet).is_err() {
+            out = format!(
+                "{}:{}:{}: {} {}\n",
+                source.name,
+                start.line,
+                start.column,
+                f.code,
+                terminal(&f.message)
+            );
+        }
+        out
+    }
 }
 
 /// The closing line: what was read and what was found.
@@ -139,13 +351,84 @@ pub fn summary(analysis: &Analysis, findings: &[Finding]) -> String {
 }
 
 pub fn render(analysis: &Analysis, findings: &[Finding], color: bool, quiet: bool) -> String {
+    let mut renderer = Renderer::new(analysis, color);
     let mut out = String::new();
     for f in findings {
-        out.push_str(&render_finding(analysis, f, color));
+        out.push_str(&renderer.finding(f));
         out.push('\n');
     }
     if !quiet {
         out.push_str(&summary(analysis, findings));
     }
-    out
+    terminal_lines(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What miette reads from `source` for a span at `offset`, `len` long.
+    fn read(
+        source: &dyn SourceCode,
+        offset: usize,
+        len: usize,
+        context: usize,
+    ) -> (Vec<u8>, usize, usize, usize, usize) {
+        let c = source
+            .read_span(&SourceSpan::new(offset.into(), len), context, context)
+            .expect("in bounds");
+        (
+            c.data().to_vec(),
+            c.span().offset(),
+            c.span().len(),
+            c.line(),
+            c.column(),
+        )
+    }
+
+    #[test]
+    fn reads_what_miette_reads_from_the_whole_text() {
+        let text = "a: 1\nbb: 2\r\n\nccc: 3\n  d: [4, 5]\r\ne: 6\nlast";
+        let source = SnippetSource::new("f.yaml", text);
+        for offset in 0..text.len() {
+            for len in [0, 1, 3, 9, 20] {
+                for context in [0, 1, 2] {
+                    if offset + len > text.len() {
+                        continue;
+                    }
+                    assert_eq!(
+                        read(&source, offset, len, context),
+                        read(&text, offset, len, context),
+                        "offset {offset}, len {len}, context {context}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reads_only_the_lines_around_a_span_of_a_long_file() {
+        let text = "key: value\n".repeat(200_000);
+        let source = SnippetSource::new("big.yaml", &text);
+        let offset = text.len() / 2 + 5;
+        let (data, start, _, line, _) = read(&source, offset, 5, 1);
+        // The line of the span and one on each side, from where miette would say.
+        assert_eq!(data, b"key: value\nkey: value\nkey: value\n");
+        assert_eq!(line, 100_000 - 1);
+        assert_eq!(start, (100_000 - 1) * 11);
+    }
+
+    #[test]
+    fn control_characters_of_the_file_are_escaped_and_spans_follow() {
+        let text = "a: \x1b[2J\x07x\rb: y\n";
+        let source = SnippetSource::new("f\x1b.yaml", text);
+        assert_eq!(source.name, "f\\u{1b}.yaml");
+        assert_eq!(source.text, "a: \\u{1b}[2J\\u{7}x\nb: y\n");
+        // `x` and `y` of the file, where they are in the text shown.
+        let x = text.find('x').expect("x");
+        let y = text.find('y').expect("y");
+        assert_eq!(&source.text[source.offset(x)..=source.offset(x)], "x");
+        assert_eq!(&source.text[source.offset(y)..=source.offset(y)], "y");
+        assert_eq!(source.offset(0), 0);
+    }
 }

@@ -1,6 +1,7 @@
 //! Output: every format prints the same sorted findings (or placements) from the same data,
 //! so the same input gives the same bytes.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;

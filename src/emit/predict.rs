@@ -1,12 +1,13 @@
 //! `predict`: where every workload lands in every cluster, its Fargate size and monthly
 //! cost, as a table for people, JSON for scripts, or Markdown for a pull request.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::escape::{cell, code, terminal, terminal_lines};
 use super::json::{TOOL, Tool};
 use super::{json_number, plural};
 use crate::analysis::Analysis;
@@ -14,8 +15,14 @@ use crate::diagnostic::Finding;
 use crate::placement::{Compute, Placement, PlacementReason};
 use crate::sizing::monthly_cost;
 
-/// Why a workload lands where it does, in a few words.
+/// Why a workload lands where it does, in a few words, with the names in it in backticks.
 pub fn reason_text(p: &Placement) -> String {
+    reason_with(p, |name| format!("`{name}`"))
+}
+
+/// [`reason_text`] with each name from input written by `name`: Markdown puts it in a
+/// code span of its own.
+fn reason_with(p: &Placement, name: impl Fn(&str) -> String) -> String {
     match &p.reason {
         PlacementReason::Matched => "matches profile".into(),
         PlacementReason::NameOrder => format!(
@@ -27,21 +34,24 @@ pub fn reason_text(p: &Placement) -> String {
             pinned,
             exists: true,
         } => {
-            format!("pinned profile `{pinned}` does not match")
+            format!("pinned profile {} does not match", name(pinned))
         }
         PlacementReason::PinnedMismatch {
             pinned,
             exists: false,
         } => {
-            format!("pinned profile `{pinned}` does not exist")
+            format!("pinned profile {} does not exist", name(pinned))
         }
         PlacementReason::ComputeTypeEc2 => "compute-type: ec2 annotation".into(),
         PlacementReason::FargateSchedulerNoMatch => "fargate-scheduler, no profile matches".into(),
-        PlacementReason::CustomScheduler(s) => format!("custom scheduler `{s}`"),
+        PlacementReason::CustomScheduler(s) => format!("custom scheduler {}", name(s)),
         PlacementReason::DaemonSet => "DaemonSets never run on Fargate".into(),
         PlacementReason::NoMatch => "no profile matches".into(),
         PlacementReason::Refused { profile } => {
-            format!("profile `{profile}` takes it; too large for Fargate, refused")
+            format!(
+                "profile {} takes it; too large for Fargate, refused",
+                name(profile)
+            )
         }
     }
 }
@@ -108,6 +118,17 @@ pub fn findings_per_workload(a: &Analysis, findings: &[Finding]) -> Vec<usize> {
             }
         })
         .collect()
+}
+
+/// The rows of each cluster, in the order of [`rows`] (workloads in model order).
+fn by_cluster<'r, 'a>(a: &Analysis, rows: &'r [Row<'a>]) -> Vec<Vec<&'r Row<'a>>> {
+    let mut out: Vec<Vec<&Row<'_>>> = vec![Vec::new(); a.model.clusters.len()];
+    for r in rows {
+        if let Some(c) = out.get_mut(r.cluster) {
+            c.push(r);
+        }
+    }
+    out
 }
 
 fn rows<'a>(a: &'a Analysis, findings: &[usize]) -> Vec<Row<'a>> {
@@ -180,12 +201,13 @@ fn totals<'r, 'a: 'r>(rows: impl Iterator<Item = &'r Row<'a>>) -> Totals {
     t
 }
 
-fn totals_text(t: &Totals) -> String {
+/// The totals line, each profile's name written by `name`.
+fn totals_text(t: &Totals, name: impl Fn(&str) -> String) -> String {
     let fargate: usize = t.per_profile.values().sum();
     let profiles = t
         .per_profile
         .iter()
-        .map(|(p, n)| format!("{p}: {n}"))
+        .map(|(p, n)| format!("{}: {n}", name(p)))
         .collect::<Vec<_>>()
         .join(", ");
     let profiles = if profiles.is_empty() {
@@ -205,18 +227,21 @@ const NO_CLUSTER: &str = "no cluster definition found (eksctl ClusterConfig or E
 
 /// Plain-text table, one per cluster, columns padded to the widest cell.
 /// `quiet` leaves out the totals line of each cluster.
+/// Every value from input goes through [`terminal`], the whole table through
+/// [`terminal_lines`] (a kind from input starts each row).
 pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
     let rows = rows(a, findings);
+    let per_cluster = by_cluster(a, &rows);
     let mut out = String::new();
     if a.model.clusters.is_empty() {
         out.push_str(NO_CLUSTER);
     }
-    for (c, cluster) in a.model.clusters.iter().enumerate() {
+    for (cluster, cluster_rows) in a.model.clusters.iter().zip(&per_cluster) {
         let _ = writeln!(
             out,
             "cluster {} ({}): {}, EC2 capacity: {}",
-            cluster.name,
-            cluster.region.as_deref().unwrap_or("region unknown"),
+            terminal(&cluster.name),
+            terminal(cluster.region.as_deref().unwrap_or("region unknown")),
             plural(cluster.profiles.len(), "Fargate profile"),
             if cluster.ec2_capacity { "yes" } else { "no" }
         );
@@ -233,19 +258,20 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
             ]
             .map(String::from),
         ];
-        let cluster_rows: Vec<&Row<'_>> = rows.iter().filter(|r| r.cluster == c).collect();
-        for r in &cluster_rows {
+        for r in cluster_rows {
             let w = &a.model.workloads[r.workload];
             let p = r.placement;
             table.push([
-                format!("{}/{}", w.kind_name, w.name),
-                w.namespace.clone(),
+                terminal(&format!("{}/{}", w.kind_name, w.name)).into_owned(),
+                terminal(&w.namespace).into_owned(),
                 compute_text(r.compute).to_string(),
-                r.profile.clone().unwrap_or_else(|| "-".into()),
+                r.profile
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |p| terminal(p).into_owned()),
                 size_text(r.size, r.compute),
                 r.cost.map(money).unwrap_or_else(|| "-".into()),
                 r.findings.to_string(),
-                reason_text(p),
+                terminal(&reason_text(p)).into_owned(),
             ]);
         }
         let widths: Vec<usize> = (0..8)
@@ -277,61 +303,63 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {}\n",
-                totals_text(&totals(cluster_rows.into_iter()))
+                totals_text(&totals(cluster_rows.iter().copied()), |p| {
+                    terminal(p).into_owned()
+                })
             );
         }
     }
     if a.model.workloads.is_empty() {
         out.push_str("no workloads found\n");
     }
-    out
+    terminal_lines(out)
 }
 
-/// Markdown for a pull-request comment or a job summary.
+/// Markdown for a pull-request comment or a job summary. Every value from input is in a
+/// code span of its own ([`code`], [`cell`] in tables), or a quoted Mermaid label.
 pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
     let rows = rows(a, findings);
+    let per_cluster = by_cluster(a, &rows);
     let mut out = String::from("## Fargate placement\n\n");
     if a.model.clusters.is_empty() {
         out.push_str(NO_CLUSTER);
     }
-    for (c, cluster) in a.model.clusters.iter().enumerate() {
+    for ((cluster, cluster_rows), c) in a.model.clusters.iter().zip(&per_cluster).zip(0..) {
         let _ = writeln!(
             out,
-            "### Cluster `{}` ({})\n",
-            md(&cluster.name),
-            md(cluster.region.as_deref().unwrap_or("region unknown"))
+            "### Cluster {} ({})\n",
+            code(&cluster.name),
+            cluster
+                .region
+                .as_deref()
+                .map_or_else(|| "region unknown".to_string(), code)
         );
         out.push_str(
             "| Workload | Namespace | Compute | Profile | Size | Monthly | Findings | Why |\n",
         );
         out.push_str("|---|---|---|---|---|---:|---:|---|\n");
-        let cluster_rows: Vec<&Row<'_>> = rows.iter().filter(|r| r.cluster == c).collect();
-        for r in &cluster_rows {
+        for r in cluster_rows {
             let w = &a.model.workloads[r.workload];
             let _ = writeln!(
                 out,
-                "| `{}/{}` | `{}` | {} | {} | {} | {} | {} | {} |",
-                md(&w.kind_name),
-                md(&w.name),
-                md(&w.namespace),
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                cell(&format!("{}/{}", w.kind_name, w.name)),
+                cell(&w.namespace),
                 compute_text(r.compute),
-                r.profile
-                    .as_deref()
-                    .map(|p| format!("`{}`", md(p)))
-                    .unwrap_or_else(|| "-".into()),
+                r.profile.as_deref().map_or_else(|| "-".into(), cell),
                 size_text(r.size, r.compute),
                 r.cost.map(money).unwrap_or_else(|| "-".into()),
                 r.findings,
-                md(&reason_text(r.placement)),
+                reason_with(r.placement, cell),
             );
         }
         let _ = writeln!(
             out,
             "\n{}\n",
-            totals_text(&totals(cluster_rows.iter().copied()))
+            totals_text(&totals(cluster_rows.iter().copied()), code)
         );
-        markdown_profile_totals(&mut out, a, c, &cluster_rows);
-        markdown_diagram(&mut out, a, c, &cluster_rows);
+        markdown_profile_totals(&mut out, a, c, cluster_rows);
+        markdown_diagram(&mut out, a, c, cluster_rows);
     }
     out
 }
@@ -377,7 +405,7 @@ fn markdown_profile_totals(out: &mut String, a: &Analysis, c: usize, rows: &[&Ro
     out.push_str("| Profile | Workloads | Pods | Monthly |\n|---|---:|---:|---:|\n");
     for (t, (workloads, pods, cost)) in &groups {
         let (name, cost) = match t {
-            Target::Profile(p) => (format!("`{}`", md(p)), money(*cost)),
+            Target::Profile(p) => (cell(p), money(*cost)),
             Target::Ec2 => ("EC2 nodes".to_string(), "-".to_string()),
             Target::Pending => ("pending".to_string(), "-".to_string()),
         };
@@ -399,10 +427,14 @@ fn markdown_diagram(out: &mut String, a: &Analysis, c: usize, rows: &[&Row<'_>])
         .get(c)
         .map(|cl| cl.profiles.iter().map(|p| p.name.value.as_str()).collect())
         .unwrap_or_default();
+    // The first profile of each name, found by a map: a cluster may list many.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in profiles.iter().enumerate() {
+        index.entry(p).or_insert(i);
+    }
     let node = |t: Target<'_>| match t {
-        Target::Profile(p) => profiles
-            .iter()
-            .position(|q| *q == p)
+        Target::Profile(p) => index
+            .get(p)
             .map(|i| format!("c{c}p{i}"))
             .unwrap_or_else(|| format!("c{c}p_unknown")),
         Target::Ec2 => format!("c{c}ec2"),
@@ -439,19 +471,16 @@ fn markdown_diagram(out: &mut String, a: &Analysis, c: usize, rows: &[&Row<'_>])
     out.push_str("```\n\n");
 }
 
-/// Text safe inside a quoted Mermaid label: quotes and angle brackets as entities, no line
-/// breaks, and no `#` that would start an entity.
+/// Text safe inside a quoted Mermaid label: control characters escaped as on the
+/// terminal (so no line break), quotes, angle brackets and backticks (which would start a
+/// Markdown label) as entities, and no `#` that would start an entity.
 fn mermaid_label(s: &str) -> String {
-    s.replace('#', "#35;")
+    terminal(s)
+        .replace('#', "#35;")
         .replace('"', "#quot;")
         .replace('<', "#lt;")
         .replace('>', "#gt;")
-        .replace(['\n', '\r'], " ")
-}
-
-/// Escapes what would break a Markdown table cell or a code span.
-fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+        .replace('`', "#96;")
 }
 
 #[derive(Serialize)]
@@ -503,6 +532,13 @@ struct JsonReport<'a> {
 
 pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
     let rows = rows(a, findings);
+    // The rows of each workload, in cluster order, found in one pass.
+    let mut per_workload: Vec<Vec<&Row<'_>>> = vec![Vec::new(); a.model.workloads.len()];
+    for r in &rows {
+        if let Some(w) = per_workload.get_mut(r.workload) {
+            w.push(r);
+        }
+    }
     let file = |id: crate::source::FileId| {
         a.files
             .get(id.0 as usize)
@@ -534,9 +570,10 @@ pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
             line: wl.loc.span.start.line,
             column: wl.loc.span.start.column,
             replicas: wl.replicas,
-            placements: rows
+            placements: per_workload
+                .get(w)
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .filter(|r| r.workload == w)
                 .map(|r| {
                     let p = r.placement;
                     JsonPlacement {

@@ -25,7 +25,7 @@ use crate::analysis::{Analysis, is_parse_problem};
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::{RepoPath, RepoPaths, file_uri, uri_encode};
 use crate::rules::{RULES, Rule};
-use crate::source::{FileId, Loc};
+use crate::source::{FileId, Loc, SourceFile};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -290,50 +290,132 @@ fn normalize_line(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Normalized lines of each file, computed once per file that has findings.
-struct FileLines<'a> {
-    analysis: &'a Analysis,
-    cache: HashMap<FileId, Vec<String>>,
+/// The lines of a finding's location, as indexes into its file's normalized lines.
+fn window(lines: usize, loc: Loc) -> Option<(usize, usize)> {
+    let first = (loc.span.start.line as usize).saturating_sub(1);
+    let last = (loc.span.end.line as usize)
+        .saturating_sub(1)
+        .max(first)
+        .min(lines.saturating_sub(1));
+    (first <= last && last < lines).then(|| (first, last + 1 - first))
 }
 
-impl FileLines<'_> {
-    fn lines(&mut self, file: FileId) -> &[String] {
-        let analysis = self.analysis;
-        self.cache.entry(file).or_insert_with(|| {
-            analysis
-                .files
-                .get(file.0 as usize)
-                .map(|f| f.text.lines().map(normalize_line).collect())
-                .unwrap_or_default()
-        })
+/// Polynomial hashes of runs of lines, two at once (each modulo the prime 2^61 - 1), from
+/// prefix hashes: the hash of any run in constant time.
+struct RunHashes {
+    /// The hash of the first `i` lines, for each `i`.
+    prefix: Vec<(u64, u64)>,
+    /// The bases to the power `i`, for each `i`.
+    power: Vec<(u64, u64)>,
+}
+
+const MOD: u64 = (1 << 61) - 1;
+const BASES: (u64, u64) = (0x1f_3a5b_9c2d, 0x2b_7e15_1628);
+
+fn mul(a: u64, b: u64) -> u64 {
+    ((u128::from(a) * u128::from(b)) % u128::from(MOD)) as u64
+}
+
+impl RunHashes {
+    /// `ids`: each line as the number of its text (equal lines, equal numbers).
+    fn new(ids: &[u64]) -> RunHashes {
+        let mut prefix = Vec::with_capacity(ids.len() + 1);
+        let mut power = Vec::with_capacity(ids.len() + 1);
+        let (mut h, mut p) = ((0, 0), (1, 1));
+        prefix.push(h);
+        power.push(p);
+        for &id in ids {
+            h = (
+                (mul(h.0, BASES.0) + id + 1) % MOD,
+                (mul(h.1, BASES.1) + id + 1) % MOD,
+            );
+            p = (mul(p.0, BASES.0), mul(p.1, BASES.1));
+            prefix.push(h);
+            power.push(p);
+        }
+        RunHashes { prefix, power }
     }
 
-    /// `primaryLocationLineHash`: a hash of the rule and the normalized text of the lines at
-    /// fault, then `:n` for the n-th place in the file with that same text (so identical
-    /// lines still differ). The line number is not in it: inserting lines above leaves it be.
-    fn fingerprint(&mut self, code: &str, loc: Loc) -> String {
-        let lines = self.lines(loc.file);
-        let first = (loc.span.start.line as usize).saturating_sub(1);
-        let last = (loc.span.end.line as usize)
-            .saturating_sub(1)
-            .max(first)
-            .min(lines.len().saturating_sub(1));
-        let window = lines.get(first..=last).unwrap_or(&[]);
-        let occurrence = if window.is_empty() {
-            1
-        } else {
-            let k = window.len();
-            1 + (0..first)
-                .filter(|&i| lines.get(i..i + k) == Some(window))
-                .count()
-        };
-        let mut key = String::from(code);
-        for l in window {
-            key.push('\0');
-            key.push_str(l);
-        }
-        format!("{:016x}:{occurrence}", fnv1a(key.as_bytes()))
+    /// The hash of the `k` lines from line `i`.
+    fn run(&self, i: usize, k: usize) -> (u64, u64) {
+        let (a, b, p) = (self.prefix[i], self.prefix[i + k], self.power[k]);
+        (
+            (b.0 + MOD - mul(a.0, p.0)) % MOD,
+            (b.1 + MOD - mul(a.1, p.1)) % MOD,
+        )
     }
+}
+
+/// `primaryLocationLineHash` of each finding: a hash of the rule and the normalized text of
+/// the lines at fault, then `:n` for the n-th place in the file with that same text (so
+/// identical lines still differ). The line number is not in it: inserting lines above
+/// leaves it be.
+///
+/// Linear in the files' lines and the findings: each file with findings is normalized once,
+/// and the places with the same text are counted in one pass over the file per number of
+/// lines that its findings span, by hashes of runs of lines, not by comparing each finding's
+/// lines with every earlier place. (Two different runs of one length with equal hashes,
+/// which no real file has, would only change the `n` of a fingerprint.)
+fn fingerprints(files: &[SourceFile], findings: &[Finding]) -> Vec<String> {
+    let mut out = vec![String::new(); findings.len()];
+    let mut by_file: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_file.entry(f.loc.file).or_default().push(i);
+    }
+    for (file, indexes) in by_file {
+        let lines: Vec<String> = files
+            .get(file.0 as usize)
+            .map(|f| f.text.lines().map(normalize_line).collect())
+            .unwrap_or_default();
+        let mut numbers: HashMap<&str, u64> = HashMap::new();
+        let ids: Vec<u64> = lines
+            .iter()
+            .map(|l| {
+                let next = numbers.len() as u64;
+                *numbers.entry(l.as_str()).or_insert(next)
+            })
+            .collect();
+        let hashes = RunHashes::new(&ids);
+        // The findings of each run length, by first line.
+        let mut by_length: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+        for &i in &indexes {
+            match window(lines.len(), findings[i].loc) {
+                Some((first, k)) => by_length.entry(k).or_default().push((first, i)),
+                None => out[i] = fingerprint(findings[i].code, &[], 1),
+            }
+        }
+        for (k, mut queries) in by_length {
+            queries.sort_unstable();
+            // How often each run looked for was seen so far, in one pass over the file.
+            let mut seen: HashMap<(u64, u64), usize> = queries
+                .iter()
+                .map(|&(first, _)| (hashes.run(first, k), 0))
+                .collect();
+            let mut next = queries.iter().peekable();
+            for start in 0..=lines.len() - k {
+                let h = hashes.run(start, k);
+                while let Some(&&(first, i)) = next.peek().filter(|(first, _)| *first == start) {
+                    let before = seen.get(&h).copied().unwrap_or(0);
+                    out[i] = fingerprint(findings[i].code, &lines[first..first + k], before + 1);
+                    next.next();
+                }
+                if let Some(n) = seen.get_mut(&h) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The fingerprint of rule `code` on `window`, the `occurrence`-th place with its text.
+fn fingerprint(code: &str, window: &[String], occurrence: usize) -> String {
+    let mut key = String::from(code);
+    for l in window {
+        key.push('\0');
+        key.push_str(l);
+    }
+    format!("{:016x}:{occurrence}", fnv1a(key.as_bytes()))
 }
 
 fn category_id(category: Option<&str>) -> String {
@@ -389,7 +471,7 @@ fn rule_index(code: &str) -> usize {
     RULES.iter().position(|r| r.code == code).unwrap_or(0)
 }
 
-fn result(paths: &RepoPaths, lines: &mut FileLines<'_>, f: &Finding) -> SarifResult {
+fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
     let mut text = f.message.clone();
     if let Some(help) = &f.help {
         text.push_str("\nhelp: ");
@@ -416,7 +498,7 @@ fn result(paths: &RepoPaths, lines: &mut FileLines<'_>, f: &Finding) -> SarifRes
             })
             .collect(),
         partial_fingerprints: Fingerprints {
-            primary_location_line_hash: lines.fingerprint(f.code, f.loc),
+            primary_location_line_hash: fingerprint,
         },
         suppressions: f.suppressed.as_ref().map(|s| {
             vec![Suppression {
@@ -429,10 +511,7 @@ fn result(paths: &RepoPaths, lines: &mut FileLines<'_>, f: &Finding) -> SarifRes
 
 pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions) -> String {
     let paths = RepoPaths::new(&analysis.paths());
-    let mut lines = FileLines {
-        analysis,
-        cache: HashMap::new(),
-    };
+    let fingerprints = fingerprints(&analysis.files, findings);
     let cwd = std::env::current_dir().unwrap_or_default();
     let fl001 = rule_index("FL001");
     let notifications = analysis
@@ -489,7 +568,8 @@ pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions)
             column_kind: "unicodeCodePoints",
             results: findings
                 .iter()
-                .map(|f| result(&paths, &mut lines, f))
+                .zip(fingerprints)
+                .map(|(f, fingerprint)| result(&paths, f, fingerprint))
                 .collect(),
         }],
     };
@@ -528,6 +608,76 @@ mod tests {
                 r.code
             );
         }
+    }
+
+    /// The fingerprints as first written: each finding's lines compared with every earlier
+    /// place of the file.
+    fn fingerprints_by_scanning(text: &str, locs: &[Loc]) -> Vec<String> {
+        let lines: Vec<String> = text.lines().map(normalize_line).collect();
+        locs.iter()
+            .map(|loc| {
+                let first = (loc.span.start.line as usize).saturating_sub(1);
+                let last = (loc.span.end.line as usize)
+                    .saturating_sub(1)
+                    .max(first)
+                    .min(lines.len().saturating_sub(1));
+                let window = lines.get(first..=last).unwrap_or(&[]);
+                let occurrence = if window.is_empty() {
+                    1
+                } else {
+                    let k = window.len();
+                    1 + (0..first)
+                        .filter(|&i| lines.get(i..i + k) == Some(window))
+                        .count()
+                };
+                fingerprint("FL203", window, occurrence)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fingerprints_count_earlier_places_as_scanning_does() {
+        use crate::source::{Pos, Span};
+        let text = "a: 1\n  b:   2\na: 1\nb: 2\na: 1\nb: 2\nc\n\na: 1\n";
+        let files = [SourceFile {
+            path: "f.yaml".into(),
+            text: text.into(),
+        }];
+        let mut locs = Vec::new();
+        for start in 0..12 {
+            for height in 0..4 {
+                let pos = |line| Pos { line, column: 1 };
+                locs.push(Loc {
+                    file: FileId(0),
+                    span: Span {
+                        start: pos(start),
+                        end: pos(start + height),
+                        start_byte: 0,
+                        end_byte: 0,
+                    },
+                });
+            }
+        }
+        let findings: Vec<Finding> = locs
+            .iter()
+            .map(|&loc| Finding {
+                code: "FL203",
+                rule: "privileged",
+                severity: Severity::Error,
+                message: String::new(),
+                help: None,
+                loc,
+                labels: Vec::new(),
+                cluster: None,
+                profile: None,
+                object: None,
+                suppressed: None,
+            })
+            .collect();
+        assert_eq!(
+            fingerprints(&files, &findings),
+            fingerprints_by_scanning(text, &locs)
+        );
     }
 
     #[test]
