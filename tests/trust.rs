@@ -126,3 +126,13 @@ fn a_template_alone_still_places_the_workloads() {
         "{report:#}"
     );
 }
+
+#[test]
+fn predict_says_a_template_cluster_stands_in_for_nothing() {
+    let o = run(&["predict", "testdata/trust/template-cluster"]);
+    assert!(
+        stdout(&o).contains("cluster CLUSTER_NAME (REGION): a template"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -225,6 +225,15 @@ fn totals_text(t: &Totals, name: impl Fn(&str) -> String) -> String {
 
 const NO_CLUSTER: &str = "no cluster definition found (eksctl ClusterConfig or EKS API profile JSON): add one to the paths or pass --cluster FILE\n";
 
+/// What the tables say of a template cluster (a placeholder name or region) in a scan that
+/// also defines real clusters: its workloads are placed on those instead.
+const TEMPLATE: &str = "a template (its name or region is a placeholder); the workloads are placed on the real clusters";
+
+/// A template cluster that takes no workload because real clusters exist.
+fn stands_in_for_nothing(a: &Analysis, cluster: &crate::model::Cluster) -> bool {
+    cluster.is_template() && a.model.clusters.iter().any(|c| !c.is_template())
+}
+
 /// Plain-text table, one per cluster, columns padded to the widest cell.
 /// `quiet` leaves out the totals line of each cluster.
 /// Every value from input goes through [`terminal`], the whole table through
@@ -237,6 +246,15 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
         out.push_str(NO_CLUSTER);
     }
     for (cluster, cluster_rows) in a.model.clusters.iter().zip(&per_cluster) {
+        if stands_in_for_nothing(a, cluster) {
+            let _ = writeln!(
+                out,
+                "cluster {} ({}): {TEMPLATE}\n",
+                terminal(&cluster.name),
+                terminal(cluster.region.as_deref().unwrap_or("region unknown")),
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "cluster {} ({}): {}, EC2 capacity: {}",
@@ -334,6 +352,10 @@ pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
                 .as_deref()
                 .map_or_else(|| "region unknown".to_string(), code)
         );
+        if stands_in_for_nothing(a, cluster) {
+            let _ = writeln!(out, "{TEMPLATE}\n");
+            continue;
+        }
         out.push_str(
             "| Workload | Namespace | Compute | Profile | Size | Monthly | Findings | Why |\n",
         );
