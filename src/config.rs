@@ -347,7 +347,7 @@ impl Bound {
     /// as written, so that nothing outside is even looked at, then with links resolved.
     fn locate(&self, written: &Path) -> Located {
         let joined = self.base.join(written);
-        if !crate::repo::normalize(&joined).starts_with(&self.folder) {
+        if !crate::source::normalize(&joined).starts_with(&self.folder) {
             return Located::Outside;
         }
         match std::fs::canonicalize(&joined) {

@@ -30,6 +30,7 @@
 //! - The result is sorted by display path (then file-system path) and deduplicated by
 //!   canonical path, so that the output is the same whatever the thread count.
 
+use crate::source::normalize;
 use std::collections::HashSet;
 use std::fmt;
 use std::fs::{self, File};
@@ -487,26 +488,6 @@ impl Namer {
         }
         slashed(&normal)
     }
-}
-
-/// Removes `.` and folds `name/..` without touching the file system; leading `..` stay.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                // `/..` is `/`.
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// A path as text with `/` separators; the empty path is `.`.

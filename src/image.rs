@@ -68,10 +68,7 @@ pub enum Registry {
     Unknown,
 }
 
-/// A template placeholder: `${VAR}`, `$(VAR)`, `{{ ... }}`.
-fn is_placeholder(s: &str) -> bool {
-    s.contains("${") || s.contains("$(") || s.contains("{{")
-}
+use crate::pattern::has_template_expression as is_placeholder;
 
 /// What [`mask_placeholders`] puts in place of a placeholder.
 const MASK: &str = "$";

@@ -1,5 +1,12 @@
 //! Small matching helpers with no dependency on the rest of the crate: EKS-style wildcards
-//! (profile selectors, `allowed-registries`).
+//! (profile selectors, `allowed-registries`) and template expressions.
+
+/// Whether `value` holds a template expression that is filled in before anything is applied:
+/// `${VAR}` (envsubst, Terraform), `$(VAR)` (Kubernetes and kustomize variables), `{{ ... }}`
+/// (Helm, Go templates). The one test of it in the crate.
+pub fn has_template_expression(value: &str) -> bool {
+    value.contains("${") || value.contains("$(") || value.contains("{{")
+}
 
 /// `*` matches any run of characters (also none), `?` exactly one character (a Unicode
 /// scalar value, not a byte); every other character matches itself only.

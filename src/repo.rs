@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::source::FileId;
 use crate::source::STDIN_NAME;
+use crate::source::{FileId, normalize};
 
 /// Where one input file is, as GitHub should see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,23 +34,6 @@ pub struct RepoPaths {
     /// Whether `base` is a repository root.
     pub in_repository: bool,
     files: Vec<RepoPath>,
-}
-
-/// Resolves `.` and `..` without touching the file system, for paths that cannot be
-/// canonicalized (a file that vanished, an unreadable folder on the way) or must be judged
-/// before they are looked at; `..` above the root stays at the root.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The absolute, canonical form of `path` (relative to `cwd`), links resolved when possible.

@@ -146,6 +146,9 @@ const SIZES: [FargateSize; SIZE_COUNT] = build_sizes();
 /// Every Fargate size, ascending by vCPU then memory.
 pub const ALL_SIZES: &[FargateSize] = &SIZES;
 
+/// The largest Fargate size (16 vCPU, 120 GB): a pod that needs more is refused.
+pub const LARGEST: FargateSize = SIZES[SIZE_COUNT - 1];
+
 /// The same table as an iterator.
 pub fn all_sizes() -> impl Iterator<Item = FargateSize> {
     ALL_SIZES.iter().copied()
@@ -169,20 +172,40 @@ type Amounts = [u64; 3];
 
 /// §6 step 1: the request of a resource is its `requests` value, else its `limits` value
 /// (what the API server defaults it to). An unparsable value counts as absent, so a
-/// placeholder request falls back to a concrete limit; unparsable values that were consulted
-/// are recorded. A parsed request means the limit is never looked at.
+/// placeholder request falls back to a concrete limit; a parsed request means the limit is
+/// never looked at. The value that decided, and its amount; `None` when neither parses.
+/// The one place that says what counts as a container's request: sizing and the rules that
+/// point at a request (FL210, FL213) all read it here.
+pub fn effective_request<'a>(
+    request: Option<&'a Text>,
+    limit: Option<&'a Text>,
+    parse: fn(&str) -> Option<u64>,
+) -> Option<(&'a Text, u64)> {
+    [request, limit]
+        .into_iter()
+        .flatten()
+        .find_map(|q| parse(&q.value).map(|amount| (q, amount)))
+}
+
+/// [`effective_request`] as an amount (0 when nothing parses), recording the unparsable
+/// values that were consulted.
 fn resource_request(
     request: Option<&Text>,
     limit: Option<&Text>,
     parse: fn(&str) -> Option<u64>,
     unresolved: &mut Vec<Loc>,
 ) -> u64 {
-    for quantity in [request, limit].into_iter().flatten() {
-        match parse(&quantity.value) {
-            Some(amount) => return amount,
-            None => unresolved.push(quantity.loc),
+    if let Some((_, amount)) = effective_request(request, limit, parse) {
+        // Values before the one that decided did not parse.
+        for q in [request, limit].into_iter().flatten() {
+            if parse(&q.value).is_some() {
+                break;
+            }
+            unresolved.push(q.loc);
         }
+        return amount;
     }
+    unresolved.extend([request, limit].into_iter().flatten().map(|q| q.loc));
     0
 }
 

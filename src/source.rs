@@ -72,3 +72,25 @@ pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
 }
+
+/// Removes `.` and folds `name/..` without touching the file system, for paths that cannot
+/// be canonicalized or must be judged before they are looked at: leading `..` of a relative
+/// path stay, `/..` is `/`. The one path normaliser of the crate.
+pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => match out.components().next_back() {
+                Some(std::path::Component::Normal(_)) => {
+                    out.pop();
+                }
+                // `/..` is `/`.
+                Some(std::path::Component::RootDir | std::path::Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -20,32 +20,15 @@ pub struct AssembleStats {
     pub patch_files: usize,
 }
 
-fn folder(path: &str) -> &str {
-    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
-}
-
 /// `base/../x/./y.yaml` → `x/y.yaml`, without touching the file system.
 fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    if path.starts_with('/') {
-        format!("/{joined}")
-    } else {
-        joined
-    }
+    crate::source::normalize(std::path::Path::new(path))
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn folder(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
 }
 
 pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, AssembleStats) {

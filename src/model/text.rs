@@ -68,7 +68,7 @@ pub fn is_placeholder(value: &str, tag: Option<&str>) -> bool {
     if intrinsic {
         return true;
     }
-    value.contains("${") || value.contains("{{") || value.contains("$(")
+    crate::pattern::has_template_expression(value)
 }
 
 /// `CLUSTER_NAME`, `AWS_REGION`: a shell-style variable name written where a pipeline puts

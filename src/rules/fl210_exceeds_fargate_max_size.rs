@@ -3,7 +3,9 @@
 
 use super::prelude::*;
 use crate::model::{Container, Resources};
-use crate::sizing::ephemeral_exceeds_max;
+use crate::sizing::{
+    FARGATE_OVERHEAD_MIB, LARGEST, MAX_EPHEMERAL_GIB, effective_request, ephemeral_exceeds_max,
+};
 
 pub(crate) static RULE: Rule = Rule {
     code: "FL210",
@@ -15,8 +17,9 @@ pub(crate) static RULE: Rule = Rule {
     ..Rule::COMMON
 };
 
-/// Where to point for a resource: the request of the container that asks for the most of
-/// it (its limit when it has no request), in text order among equals.
+/// Where to point for a resource: the request that sizing counted
+/// ([`crate::sizing::effective_request`]) of the container that asks for the most of it, in
+/// text order among equals.
 fn largest(
     containers: &[Container],
     field: fn(&Resources) -> Option<&Text>,
@@ -24,9 +27,8 @@ fn largest(
 ) -> Option<&Text> {
     containers
         .iter()
-        .filter_map(|c| field(&c.requests).or_else(|| field(&c.limits)))
-        .filter_map(|t| parse(&t.value).map(|v| (v, t)))
-        .fold(None, |best: Option<(u64, &Text)>, (v, t)| match best {
+        .filter_map(|c| effective_request(field(&c.requests), field(&c.limits), parse))
+        .fold(None, |best: Option<(u64, &Text)>, (t, v)| match best {
             Some((b, _)) if b >= v => best,
             _ => Some((v, t)),
         })
@@ -66,7 +68,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 crate::quantity::parse_bytes,
             );
             // Point at the resource that is over the top: CPU when it alone is too much.
-            let at = if need.millicpu > 16_000 {
+            let at = if need.millicpu > u64::from(LARGEST.millicpu) {
                 cpu.or(mem)
             } else {
                 mem.or(cpu)
@@ -78,14 +80,16 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     &landing,
                     at.map_or(fallback, |t| t.loc),
                     format!(
-                        "the pods of {} need {} vCPU and {} of memory (256 MiB added by Fargate), more than the largest Fargate size, 16 vCPU and 120 GB; {} selects them, and Fargate refuses the pods (`POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE`): they stay Pending",
+                        "the pods of {} need {} vCPU and {} of memory ({FARGATE_OVERHEAD_MIB} MiB added by Fargate), more than the largest Fargate size, {} vCPU and {} GB; {} selects them, and Fargate refuses the pods (`POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE`): they stay Pending",
                         workload_label(w),
                         need.millicpu as f64 / 1000.0,
-                        gib(need.memory_bytes.saturating_add(256 << 20)),
+                        gib(need.memory_bytes.saturating_add(FARGATE_OVERHEAD_MIB << 20)),
+                        LARGEST.vcpu(),
+                        LARGEST.memory_gb(),
                         landing.phrase_with("").trim_start()
                     ),
                 )
-                .help("lower the requests (and limits) to fit 16 vCPU and 120 GB, split the workload, or run it on EC2 nodes"),
+                .help(format!("lower the requests (and limits) to fit {} vCPU and {} GB, split the workload, or run it on EC2 nodes", LARGEST.vcpu(), LARGEST.memory_gb())),
             );
         }
         if ephemeral_exceeds_max(need.ephemeral_bytes) {
@@ -101,13 +105,13 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     &landing,
                     at.map_or(fallback, |t| t.loc),
                     format!(
-                        "the pods of {} ask for {} of ephemeral storage, more than the 175 GiB Fargate gives a pod; {} selects them, and Fargate refuses the pods: they stay Pending",
+                        "the pods of {} ask for {} of ephemeral storage, more than the {MAX_EPHEMERAL_GIB} GiB Fargate gives a pod; {} selects them, and Fargate refuses the pods: they stay Pending",
                         workload_label(w),
                         gib(need.ephemeral_bytes),
                         landing.phrase_with("").trim_start()
                     ),
                 )
-                .help("ask for 175 GiB or less, and keep large data on EFS or S3"),
+                .help(format!("ask for {MAX_EPHEMERAL_GIB} GiB or less, and keep large data on EFS or S3")),
             );
         }
     }

@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             }
             let missing: Vec<&str> = PodResource::BOTH
                 .into_iter()
-                .filter(|r| r.request_of(container).is_none())
+                .filter(|r| !r.is_written(container))
                 .map(PodResource::name)
                 .collect();
             if missing.is_empty() {

@@ -66,7 +66,7 @@ fn largest_request(w: &Workload, resource: PodResource) -> Option<Loc> {
         .containers
         .iter()
         .filter_map(|c| resource.request_of(c))
-        .filter_map(|t| resource.amount(&t.value).map(|a| (a, t.loc)))
+        .map(|(t, a)| (a, t.loc))
         .max_by_key(|&(a, _)| a)
         .map(|(_, loc)| loc)
 }

@@ -405,10 +405,22 @@ impl PodResource {
         }
     }
 
-    /// What sizing takes as the container's request: the request, else the limit.
-    pub fn request_of(self, container: &crate::model::Container) -> Option<&Text> {
-        self.of(&container.requests)
-            .or_else(|| self.of(&container.limits))
+    /// What sizing takes as the container's request ([`crate::sizing::effective_request`]):
+    /// the value that decided and its amount; `None` when neither request nor limit parses.
+    pub fn request_of(self, container: &crate::model::Container) -> Option<(&Text, u64)> {
+        crate::sizing::effective_request(
+            self.of(&container.requests),
+            self.of(&container.limits),
+            match self {
+                PodResource::Cpu => crate::quantity::parse_cpu_millis,
+                PodResource::Memory => crate::quantity::parse_bytes,
+            },
+        )
+    }
+
+    /// Whether the container writes a request or a limit for this resource at all.
+    pub fn is_written(self, container: &crate::model::Container) -> bool {
+        self.of(&container.requests).is_some() || self.of(&container.limits).is_some()
     }
 }
 
