@@ -11,7 +11,7 @@ use crate::model::{self, FileEntry, FileFacts, Model};
 use crate::placement::{Placements, place, refuse};
 pub use crate::sizing::WorkloadSize;
 use crate::sizing::{Pricing, pod_need, size_for};
-use crate::source::{FileId, Loc, Pos, SourceFile, Span};
+use crate::source::{FileId, Files, Loc, Pos, SourceFile, Span};
 use crate::yaml;
 
 /// What a run reads and how.
@@ -74,7 +74,7 @@ pub struct Skipped {
 
 pub struct Analysis {
     /// Every input, indexed by [`FileId`], sorted by path.
-    pub files: Vec<SourceFile>,
+    pub files: Files,
     pub model: Model,
     /// Workload `w` in each cluster `c` it belongs to (see [`ClusterScope`]).
     pub placements: Placements,
@@ -402,7 +402,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
     );
 
     Ok(Analysis {
-        files,
+        files: Files::new(files),
         model,
         placements,
         sizes,

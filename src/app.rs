@@ -231,7 +231,7 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
             emit::escape::terminal(
                 analysis
                     .files
-                    .get(p.loc.file.0 as usize)
+                    .get(p.loc.file)
                     .map(|f| f.path.as_str())
                     .unwrap_or("")
             ),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::source::Loc;
+use crate::source::{ClusterId, Loc, WorkloadId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -44,9 +44,24 @@ pub struct Finding {
     pub cluster: Option<String>,
     pub profile: Option<String>,
     pub object: Option<ObjectRef>,
+    /// What the finding is about, by identity within the run: outputs join findings to
+    /// workloads by it (never by names, which two objects may share).
+    pub subject: Option<Subject>,
     /// Set when a suppression covers the finding: it is then not counted, and shown only
     /// with `--show-suppressed`.
     pub suppressed: Option<Suppression>,
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    Workload(WorkloadId),
+    /// Profile `index` (in definition order) of cluster `cluster`.
+    Profile {
+        cluster: ClusterId,
+        index: usize,
+    },
+    Cluster(ClusterId),
 }
 
 /// Where a suppression was written, in SARIF's terms.
@@ -107,6 +122,11 @@ impl Finding {
 
     pub fn object(mut self, object: ObjectRef) -> Self {
         self.object = Some(object);
+        self
+    }
+
+    pub fn subject(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
         self
     }
 

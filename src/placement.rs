@@ -3,6 +3,7 @@
 //! pure function of one cluster and one workload.
 
 use crate::model::{Cluster, FargateProfile, Label, Selector, Workload, WorkloadKind};
+use crate::source::{ClusterId, WorkloadId};
 use std::collections::BTreeMap;
 
 /// Pod label that pins a pod to one profile by name.
@@ -83,18 +84,21 @@ impl Placements {
     }
 
     /// Workload `w` in cluster `c`, if it belongs there.
-    pub fn get(&self, w: usize, c: usize) -> Option<&Placement> {
-        self.rows.get(w)?.get(c)?.as_ref()
+    pub fn get(&self, w: WorkloadId, c: ClusterId) -> Option<&Placement> {
+        self.rows.get(w.index())?.get(c.index())?.as_ref()
     }
 
-    /// The clusters (by index, in model order) workload `w` belongs to, with its placement.
-    pub fn of(&self, w: usize) -> impl Iterator<Item = (usize, &Placement)> + '_ {
+    /// The clusters (in model order) workload `w` belongs to, with its placement.
+    pub fn of(&self, w: WorkloadId) -> impl Iterator<Item = (ClusterId, &Placement)> + '_ {
         self.rows
-            .get(w)
+            .get(w.index())
             .into_iter()
             .flatten()
             .enumerate()
-            .filter_map(|(c, p)| p.as_ref().map(|p| (c, p)))
+            .filter_map(|(c, p)| {
+                p.as_ref()
+                    .map(|p| (ClusterId(u32::try_from(c).unwrap_or(u32::MAX)), p))
+            })
     }
 
     /// Every placement (workload × cluster it belongs to).
@@ -337,6 +341,7 @@ mod tests {
 
     fn cluster(profiles: Vec<FargateProfile>, ec2_capacity: bool) -> Cluster {
         Cluster {
+            id: ClusterId::default(),
             name: "demo".to_string(),
             region: Some("us-east-1".to_string()),
             files: Vec::new(),
@@ -352,6 +357,7 @@ mod tests {
 
     fn workload(namespace: &str, pod_labels: &[(&str, &str)]) -> Workload {
         Workload {
+            id: WorkloadId::default(),
             kind: WorkloadKind::Deployment,
             kind_name: "Deployment".to_string(),
             kind_loc: None,

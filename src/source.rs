@@ -73,6 +73,62 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+/// Every input of a run, indexed by [`FileId`] (sorted by path): the one table that turns a
+/// file id into its path and text.
+#[derive(Debug, Clone, Default)]
+pub struct Files(Vec<SourceFile>);
+
+impl Files {
+    pub fn new(files: Vec<SourceFile>) -> Files {
+        Files(files)
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.0.get(id.0 as usize)
+    }
+
+    /// The display path of `id`; empty for an id of another run.
+    pub fn path(&self, id: FileId) -> &str {
+        self.get(id).map_or("", |f| f.path.as_str())
+    }
+
+    /// Every file with its id, in id order.
+    pub fn with_ids(&self) -> impl Iterator<Item = (FileId, &SourceFile)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+}
+
+impl std::ops::Deref for Files {
+    type Target = [SourceFile];
+
+    fn deref(&self) -> &[SourceFile] {
+        &self.0
+    }
+}
+
+/// Index of a workload in the model of a run ([`crate::model::Model::workloads`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct WorkloadId(pub u32);
+
+/// Index of a cluster in the model of a run ([`crate::model::Model::clusters`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ClusterId(pub u32);
+
+impl WorkloadId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl ClusterId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// Removes `.` and folds `name/..` without touching the file system, for paths that cannot
 /// be canonicalized or must be judged before they are looked at: leading `..` of a relative
 /// path stay, `/..` is `/`. The one path normaliser of the crate.

@@ -167,7 +167,7 @@ impl<'a> FilePaths<'a> {
         let printed = self
             .analysis
             .files
-            .get(file.0 as usize)
+            .get(file)
             .map(|f| f.path.as_str())
             .unwrap_or("");
         let mut out = vec![printed.trim_start_matches("./").to_string()];
@@ -509,6 +509,7 @@ fn fl004(loc: Loc, message: String, severity: Severity) -> Finding {
         cluster: None,
         profile: None,
         object: None,
+        subject: None,
         suppressed: None,
     }
 }

@@ -135,6 +135,7 @@ mod tests {
             cluster: None,
             profile: None,
             object: None,
+            subject: None,
             suppressed: None,
         }
     }

@@ -250,10 +250,7 @@ impl<'a> Renderer<'a> {
     fn finding(&mut self, f: &Finding) -> String {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
-        let text: &'a str = analysis
-            .files
-            .get(f.loc.file.0 as usize)
-            .map_or("", |s| &s.text);
+        let text: &'a str = analysis.files.get(f.loc.file).map_or("", |s| &s.text);
         let source = self
             .sources
             .entry(f.loc.file)

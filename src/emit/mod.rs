@@ -62,7 +62,7 @@ impl PlacementCounts {
 pub fn path_of<'a>(analysis: &'a Analysis, f: &Finding) -> &'a str {
     analysis
         .files
-        .get(f.loc.file.0 as usize)
+        .get(f.loc.file)
         .map(|s| s.path.as_str())
         .unwrap_or("")
 }

@@ -11,7 +11,7 @@ use super::escape::{cell, code, terminal, terminal_lines};
 use super::json::{TOOL, Tool};
 use super::{json_number, plural};
 use crate::analysis::Analysis;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Subject};
 use crate::placement::{Compute, Placement, PlacementReason};
 use crate::sizing::monthly_cost;
 
@@ -78,46 +78,19 @@ struct Row<'a> {
     findings: usize,
 }
 
-/// A workload as findings name it.
-fn object_key(w: &crate::model::Workload) -> (&str, &str, &str) {
-    (w.kind_name.as_str(), w.namespace.as_str(), w.name.as_str())
-}
-
-/// How many findings are about each workload: those naming its object (kind, namespace,
-/// name). A finding may point into another file (a Service, a claim) and still be about the
-/// workload; only when several workloads share the object's name (overlays of one app) does
-/// the file tell them apart.
+/// How many findings are about each workload: those whose subject it is. A finding may
+/// point into another file (a claim, a cluster) and still be about the workload; two
+/// workloads with the same kind, namespace and name (overlays of one app) stay apart.
 pub fn findings_per_workload(a: &Analysis, findings: &[Finding]) -> Vec<usize> {
-    // Maps keep this linear: a large scan has thousands of workloads and findings.
-    let mut workloads_named: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
-    for w in &a.model.workloads {
-        *workloads_named.entry(object_key(w)).or_default() += 1;
-    }
-    let mut by_object: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
-    let mut by_object_and_file: BTreeMap<((&str, &str, &str), crate::source::FileId), usize> =
-        BTreeMap::new();
+    let mut counts = vec![0; a.model.workloads.len()];
     for f in findings {
-        if let Some(o) = &f.object {
-            let k = (o.kind.as_str(), o.namespace.as_str(), o.name.as_str());
-            *by_object.entry(k).or_default() += 1;
-            *by_object_and_file.entry((k, f.loc.file)).or_default() += 1;
+        if let Some(Subject::Workload(w)) = f.subject
+            && let Some(n) = counts.get_mut(w.index())
+        {
+            *n += 1;
         }
     }
-    a.model
-        .workloads
-        .iter()
-        .map(|w| {
-            let k = object_key(w);
-            if workloads_named.get(&k).copied().unwrap_or(0) > 1 {
-                by_object_and_file
-                    .get(&(k, w.loc.file))
-                    .copied()
-                    .unwrap_or(0)
-            } else {
-                by_object.get(&k).copied().unwrap_or(0)
-            }
-        })
-        .collect()
+    counts
 }
 
 /// The rows of each cluster, in the order of [`rows`] (workloads in model order).
@@ -133,9 +106,9 @@ fn by_cluster<'r, 'a>(a: &Analysis, rows: &'r [Row<'a>]) -> Vec<Vec<&'r Row<'a>>
 
 fn rows<'a>(a: &'a Analysis, findings: &[usize]) -> Vec<Row<'a>> {
     let mut out = Vec::new();
-    for (c, _) in a.model.clusters.iter().enumerate() {
+    for (c, cluster) in a.model.clusters.iter().enumerate() {
         for (w, workload) in a.model.workloads.iter().enumerate() {
-            let Some(p) = a.placements.get(w, c) else {
+            let Some(p) = a.placements.get(workload.id, cluster.id) else {
                 continue;
             };
             let sized = a
@@ -561,12 +534,7 @@ pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
             w.push(r);
         }
     }
-    let file = |id: crate::source::FileId| {
-        a.files
-            .get(id.0 as usize)
-            .map(|f| f.path.as_str())
-            .unwrap_or("")
-    };
+    let file = |id: crate::source::FileId| a.files.get(id).map(|f| f.path.as_str()).unwrap_or("");
     let clusters = a
         .model
         .clusters

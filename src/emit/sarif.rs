@@ -25,7 +25,7 @@ use crate::analysis::{Analysis, is_parse_problem};
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::{RepoPath, RepoPaths, file_uri, uri_encode};
 use crate::rules::{RULES, Rule};
-use crate::source::{FileId, Loc, SourceFile};
+use crate::source::{FileId, Files, Loc};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -356,7 +356,7 @@ impl RunHashes {
 /// lines that its findings span, by hashes of runs of lines, not by comparing each finding's
 /// lines with every earlier place. (Two different runs of one length with equal hashes,
 /// which no real file has, would only change the `n` of a fingerprint.)
-fn fingerprints(files: &[SourceFile], findings: &[Finding]) -> Vec<String> {
+fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
     let mut out = vec![String::new(); findings.len()];
     let mut by_file: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
@@ -364,7 +364,7 @@ fn fingerprints(files: &[SourceFile], findings: &[Finding]) -> Vec<String> {
     }
     for (file, indexes) in by_file {
         let lines: Vec<String> = files
-            .get(file.0 as usize)
+            .get(file)
             .map(|f| f.text.lines().map(normalize_line).collect())
             .unwrap_or_default();
         let mut numbers: HashMap<&str, u64> = HashMap::new();
@@ -637,12 +637,12 @@ mod tests {
 
     #[test]
     fn fingerprints_count_earlier_places_as_scanning_does() {
-        use crate::source::{Pos, Span};
+        use crate::source::{Pos, SourceFile, Span};
         let text = "a: 1\n  b:   2\na: 1\nb: 2\na: 1\nb: 2\nc\n\na: 1\n";
-        let files = [SourceFile {
+        let files = Files::new(vec![SourceFile {
             path: "f.yaml".into(),
             text: text.into(),
-        }];
+        }]);
         let mut locs = Vec::new();
         for start in 0..12 {
             for height in 0..4 {
@@ -671,6 +671,7 @@ mod tests {
                 cluster: None,
                 profile: None,
                 object: None,
+                subject: None,
                 suppressed: None,
             })
             .collect();

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::extract::{FileFacts, Kustomization};
 use super::types::*;
+use crate::source::{ClusterId, WorkloadId};
 
 /// A file's display path and its facts, in input order.
 pub struct FileEntry {
@@ -96,6 +97,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             for t in &mut w.pod.claim_templates {
                 t.meta.namespace = w.namespace.clone();
             }
+            w.id = WorkloadId(u32::try_from(model.workloads.len()).unwrap_or(u32::MAX));
             model.workloads.push(w);
         }
         for mut s in services {
@@ -110,6 +112,9 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             resolve(&mut c.meta.namespace, c.meta.namespace_loc.is_some());
             model.claims.push(c);
         }
+    }
+    for (i, c) in model.clusters.iter_mut().enumerate() {
+        c.id = ClusterId(u32::try_from(i).unwrap_or(u32::MAX));
     }
     (model, stats)
 }

@@ -5,7 +5,7 @@
 use super::text::{self, Reader, is_placeholder};
 use super::types::*;
 use super::validate::{Invalid, ObjectShape, duplicate_keys, validate_object};
-use crate::source::{FileId, Loc};
+use crate::source::{ClusterId, FileId, Loc, WorkloadId};
 use crate::yaml::{NodeRef, ParsedFile};
 
 /// A value the model needs that is a placeholder; checks that need it are partial (FL002).
@@ -348,6 +348,7 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
     }
 
     Cluster {
+        id: ClusterId::default(),
         name: name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
         region: region.map(|t| t.value),
         files: vec![r.file],
@@ -402,6 +403,7 @@ fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved
         name: pname,
     };
     Cluster {
+        id: ClusterId::default(),
         name: cluster
             .as_ref()
             .map(|c| c.value.clone())
@@ -587,6 +589,7 @@ fn workload(
         }
     }
     Some(Workload {
+        id: WorkloadId::default(),
         kind,
         kind_name: kind_name.to_string(),
         kind_loc: r.text(node.get("kind")).map(|k| k.loc),

@@ -2,7 +2,7 @@
 //! Rules and the placement engine read only these types; they never know whether a
 //! profile came from eksctl, the EKS API, CloudFormation or Terraform.
 
-use crate::source::{FileId, Loc};
+use crate::source::{ClusterId, FileId, Loc, WorkloadId};
 use crate::yaml::ScalarStyle;
 
 /// A string value from the input, with where it was written and how it was quoted.
@@ -55,6 +55,8 @@ pub struct FargateProfile {
 /// A cluster: all definitions with the same name and region, merged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
+    /// Its index in [`Model::clusters`], set when the model is assembled.
+    pub id: ClusterId,
     pub name: String,
     pub region: Option<String>,
     /// Files that define or add to this cluster, in input order.
@@ -233,6 +235,8 @@ pub struct PodFacts {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workload {
+    /// Its index in [`Model::workloads`], set when the model is assembled.
+    pub id: WorkloadId,
     pub kind: WorkloadKind,
     /// The object's `kind` as written (`Deployment`, `Rollout`, ...).
     pub kind_name: String,

@@ -109,7 +109,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             for l in pairs {
                 let what = format!("{kind} `{}` of {} `{}`", l.key.value, w.kind_name, w.name);
                 if let Some(f) = ambiguous(cx, rule, &what, &l.value) {
-                    out.push(f.object(object_of(w)));
+                    out.push(f.object(object_of(w)).subject(Subject::Workload(w.id)));
                 }
             }
         }

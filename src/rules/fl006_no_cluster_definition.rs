@@ -27,8 +27,9 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         n => format!(" and {n} other workloads"),
     };
     out.push(
-        cx.finding(
+        cx.workload_finding(
             rule,
+            first,
             first.kind_loc.unwrap_or(first.loc),
             format!(
                 "{}{and_others} {} found, but no cluster definition (eksctl ClusterConfig or EKS API profile JSON): no placement was predicted and no Fargate check ran",
@@ -36,7 +37,6 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 if others == 0 { "was" } else { "were" }
             ),
         )
-        .object(object_of(first))
         .help("name the cluster file with `--cluster FILE`, tie it to the manifests with `[[clusters]]` in .fargate-lint.toml, or let `--find-clusters` look for it in the whole repository"),
     );
 }

@@ -16,7 +16,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         for (i, c) in w.pod.containers.iter().enumerate() {
             // An empty image names no registry; the API server refuses such a pod anyway.
             let Some(image) = c.image.as_ref().filter(|i| !i.value.trim().is_empty()) else {

@@ -15,13 +15,13 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w) in cx.model.workloads.iter().enumerate() {
+    for w in &cx.model.workloads {
         if w.kind != WorkloadKind::DaemonSet {
             continue;
         }
         // The placement never sends a DaemonSet to Fargate; what matters is that a
         // profile's selectors match it, so that the user may expect it there.
-        let Some(landing) = cx.profile_match(i) else {
+        let Some(landing) = cx.profile_match(w.id) else {
             continue;
         };
         out.push(

@@ -15,7 +15,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         for (i, c) in w.pod.containers.iter().enumerate() {
             // One finding per container, at its first added capability: one fix (the
             // whole `add` list goes) serves them all.

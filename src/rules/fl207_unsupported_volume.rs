@@ -110,7 +110,7 @@ fn claim_fault(
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         let mut push = |loc: Loc, what: String, unbound: bool| {
             let outcome = if unbound {
                 "and the pod waits for the claim: it never starts"

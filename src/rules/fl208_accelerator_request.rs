@@ -22,7 +22,7 @@ fn is_accelerator(resource: &str) -> bool {
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         for (i, c) in w.pod.containers.iter().enumerate() {
             // A resource in both requests and limits is one fault: report it once, where
             // it is first written.

@@ -38,7 +38,7 @@ fn unmet(req: &NodeRequirement) -> Option<&Text> {
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         let mut push = |at: &Text, what: String| {
             out.push(
                 cx.landing_finding(

@@ -47,10 +47,9 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         .model
         .workloads
         .iter()
-        .enumerate()
-        .filter_map(|(i, w)| cx.refused_landing(i).map(|l| (i, w, l)));
-    for (i, w, landing) in refused {
-        let Some(size) = cx.sizes.get(i) else {
+        .filter_map(|w| cx.refused_landing(w.id).map(|l| (w, l)));
+    for (w, landing) in refused {
+        let Some(size) = cx.size(w.id) else {
             continue;
         };
         let need = &size.need;

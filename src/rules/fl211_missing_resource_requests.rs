@@ -15,10 +15,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         let size = cx
-            .sizes
-            .get(i)
+            .size(w.id)
             .and_then(|s| s.size)
             .map(|s| format!(": this one gets `{s}`"))
             .unwrap_or_default();

@@ -14,7 +14,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         for (index, container) in w.pod.containers.iter().enumerate() {
             for resource in PodResource::BOTH {
                 let (Some(request), Some(limit)) = (

@@ -73,8 +73,8 @@ fn largest_request(w: &Workload, resource: PodResource) -> Option<Loc> {
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     let overhead = FARGATE_OVERHEAD_MIB * MIB;
-    for (i, w, landing) in cx.fargate_workloads() {
-        let Some(sized) = cx.sizes.get(i) else {
+    for (w, landing) in cx.fargate_workloads() {
+        let Some(sized) = cx.size(w.id) else {
             continue;
         };
         // A placeholder request makes the size a guess; over the largest size is FL210's.

@@ -19,7 +19,7 @@ pub(crate) static RULE: Rule = Rule {
 const KUBE2IAM_ANNOTATION: &str = "iam.amazonaws.com/role";
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         for annotation in w
             .pod
             .annotations

@@ -15,7 +15,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w) in cx.model.workloads.iter().enumerate() {
+    for w in &cx.model.workloads {
         // The label the placement read: the first with the key.
         let Some(label) = w.pod.labels.iter().find(|l| l.key.value == PROFILE_LABEL) else {
             continue;
@@ -23,7 +23,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if cx.is_placeholder(&label.value) {
             continue;
         }
-        for (cluster, placement) in cx.placements_of(i) {
+        for (cluster, placement) in cx.placements_of(w.id) {
             let PlacementReason::PinnedMismatch { pinned, exists } = &placement.reason else {
                 continue;
             };

@@ -15,7 +15,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w) in cx.model.workloads.iter().enumerate() {
+    for w in &cx.model.workloads {
         // The annotation the placement read: the first with the key.
         let Some(annotation) = w
             .pod
@@ -25,7 +25,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        for (cluster, placement) in cx.placements_of(i) {
+        for (cluster, placement) in cx.placements_of(w.id) {
             if placement.reason != PlacementReason::ComputeTypeEc2 {
                 continue;
             }

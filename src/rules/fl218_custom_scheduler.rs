@@ -15,11 +15,11 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w) in cx.model.workloads.iter().enumerate() {
+    for w in &cx.model.workloads {
         let Some(scheduler) = &w.pod.scheduler_name else {
             continue;
         };
-        for (cluster, placement) in cx.placements_of(i) {
+        for (cluster, placement) in cx.placements_of(w.id) {
             let PlacementReason::CustomScheduler(name) = &placement.reason else {
                 continue;
             };

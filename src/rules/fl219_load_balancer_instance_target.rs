@@ -367,7 +367,7 @@ fn first_on_fargate<'a>(
         }
         seen.push(i);
         let w = cx.model.workloads.get(i)?;
-        cx.landing(i).map(|l| (w, l))
+        cx.landing(w.id).map(|l| (w, l))
     });
     let (w, landing) = on_fargate.next()?;
     Some((w, landing, on_fargate.count()))

@@ -16,8 +16,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (i, w) in cx.model.workloads.iter().enumerate() {
-        for (cluster, placement) in cx.placements_of(i) {
+    for w in &cx.model.workloads {
+        for (cluster, placement) in cx.placements_of(w.id) {
             if placement.reason != PlacementReason::NameOrder {
                 continue;
             }

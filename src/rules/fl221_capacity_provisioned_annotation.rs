@@ -20,15 +20,15 @@ const CAPACITY_PROVISIONED: &str = "CapacityProvisioned";
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     // Needs no Fargate placement: the annotation does nothing anywhere, and copying it from
     // a running pod usually means someone hoped to size the pod with it.
-    for (i, w) in cx.model.workloads.iter().enumerate() {
+    for w in &cx.model.workloads {
         for annotation in w
             .pod
             .annotations
             .iter()
             .filter(|a| a.key.value == CAPACITY_PROVISIONED)
         {
-            let size = cx.sizes.get(i).and_then(|s| s.size);
-            let landing = cx.landing(i);
+            let size = cx.size(w.id).and_then(|s| s.size);
+            let landing = cx.landing(w.id);
             let actual = match (size, &landing) {
                 (Some(size), Some(landing)) => format!(
                     "; {} {}, which gives its pods `{size}` from their requests",
@@ -47,7 +47,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             let loc = annotation.key.loc;
             let f = match &landing {
                 Some(landing) => cx.landing_finding(rule, w, landing, loc, message),
-                None => cx.finding(rule, loc, message).object(object_of(w)),
+                None => cx.workload_finding(rule, w, loc, message),
             }
             .help("remove the annotation; to change the size on Fargate, change the containers' CPU and memory requests");
             out.push(f);

@@ -30,7 +30,7 @@ fn dynamic_mode(sc: &StorageClass) -> Option<&Text> {
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    for (_, w, landing) in cx.fargate_workloads() {
+    for (w, landing) in cx.fargate_workloads() {
         for m in cx.mounted_claims(w) {
             // A claim that names its volume binds to that one: nothing is provisioned.
             if m.claim.volume_name.is_some() {

@@ -2,16 +2,16 @@
 
 pub use super::limits::Limits;
 pub use super::{Precision, Rule};
-pub use crate::diagnostic::{Finding, InputProblem, ObjectRef, Severity};
+pub use crate::diagnostic::{Finding, InputProblem, ObjectRef, Severity, Subject};
 pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
 pub use crate::placement::{Compute, Placement, Placements};
-pub use crate::source::Loc;
+pub use crate::source::{ClusterId, Loc, WorkloadId};
 
-use crate::source::SourceFile;
+use crate::source::Files;
 
 /// Everything a rule may read.
 pub struct Context<'a> {
-    pub files: &'a [SourceFile],
+    pub files: &'a Files,
     pub model: &'a Model,
     /// Workload `w` of the model in each cluster `c` it belongs to: read it through
     /// [`Context::placements_of`] and the helpers built on it.
@@ -84,8 +84,22 @@ impl Context<'_> {
             cluster: None,
             profile: None,
             object: None,
+            subject: None,
             suppressed: None,
         }
+    }
+
+    /// A finding about workload `w` (its object and identity filled in).
+    pub fn workload_finding(
+        &self,
+        rule: &Rule,
+        w: &Workload,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Finding {
+        self.finding(rule, loc, message)
+            .object(object_of(w))
+            .subject(Subject::Workload(w.id))
     }
 
     /// Every Fargate profile of every cluster, with its cluster, in model order.
@@ -106,7 +120,15 @@ impl Context<'_> {
         loc: Loc,
         message: impl Into<String>,
     ) -> Finding {
-        in_profile(self.finding(rule, loc, message), cluster, profile)
+        let index = cluster
+            .profiles
+            .iter()
+            .position(|p| std::ptr::eq(p, profile))
+            .unwrap_or(0);
+        in_profile(self.finding(rule, loc, message), cluster, profile).subject(Subject::Profile {
+            cluster: cluster.id,
+            index,
+        })
     }
 
     /// `path:line:column` of `loc`, for messages that point into another file (the human
@@ -114,7 +136,7 @@ impl Context<'_> {
     pub fn position(&self, loc: Loc) -> String {
         let path = self
             .files
-            .get(loc.file.0 as usize)
+            .get(loc.file)
             .map_or("<unknown>", |f| f.path.as_str());
         format!("{path}:{}:{}", loc.span.start.line, loc.span.start.column)
     }
@@ -133,7 +155,7 @@ impl Context<'_> {
     /// model order: the pods run there, or Fargate refuses them for their size (placement
     /// reason `Refused`, FL210). A refused pod keeps every other fault reported, so that
     /// fixing its size does not uncover a second round of errors.
-    fn taken_by_profile(&self, w: usize) -> impl Iterator<Item = (&Cluster, &str, bool)> + '_ {
+    fn taken_by_profile(&self, w: WorkloadId) -> impl Iterator<Item = (&Cluster, &str, bool)> + '_ {
         self.placements_of(w)
             .filter_map(|(cluster, p)| match &p.reason {
                 crate::placement::PlacementReason::Refused { profile } => {
@@ -148,7 +170,7 @@ impl Context<'_> {
 
     /// Where a Fargate profile takes workload `w`, if one does in any cluster (whether
     /// Fargate then runs the pods or refuses them for their size).
-    pub fn landing(&self, w: usize) -> Option<Landing<'_>> {
+    pub fn landing(&self, w: WorkloadId) -> Option<Landing<'_>> {
         let mut all = self.taken_by_profile(w);
         let (cluster, profile, _) = all.next()?;
         Some(Landing {
@@ -160,7 +182,7 @@ impl Context<'_> {
 
     /// Where Fargate refuses workload `w`: a profile takes it, but the pod is over the
     /// largest Fargate size (placement reason `Refused`), in any cluster.
-    pub fn refused_landing(&self, w: usize) -> Option<Landing<'_>> {
+    pub fn refused_landing(&self, w: WorkloadId) -> Option<Landing<'_>> {
         let mut all = self.taken_by_profile(w).filter(|(_, _, refused)| *refused);
         let (cluster, profile, _) = all.next()?;
         Some(Landing {
@@ -172,7 +194,7 @@ impl Context<'_> {
 
     /// Where workload `w` would land on Fargate by its profiles' selectors alone, whatever
     /// overrides them (a DaemonSet matches profiles but never runs on Fargate).
-    pub fn profile_match(&self, w: usize) -> Option<Landing<'_>> {
+    pub fn profile_match(&self, w: WorkloadId) -> Option<Landing<'_>> {
         let mut all = self
             .placements_of(w)
             .filter_map(|(c, p)| p.matching_profiles.first().map(|name| (c, name)));
@@ -184,14 +206,18 @@ impl Context<'_> {
         })
     }
 
-    /// Every workload that a Fargate profile takes somewhere, with its index and landing, in
-    /// model order.
-    pub fn fargate_workloads(&self) -> impl Iterator<Item = (usize, &Workload, Landing<'_>)> + '_ {
+    /// Every workload that a Fargate profile takes somewhere, with its landing, in model
+    /// order.
+    pub fn fargate_workloads(&self) -> impl Iterator<Item = (&Workload, Landing<'_>)> + '_ {
         self.model
             .workloads
             .iter()
-            .enumerate()
-            .filter_map(|(i, w)| self.landing(i).map(|l| (i, w, l)))
+            .filter_map(|w| self.landing(w.id).map(|l| (w, l)))
+    }
+
+    /// The Fargate size of the pods of workload `w`.
+    pub fn size(&self, w: WorkloadId) -> Option<&crate::sizing::WorkloadSize> {
+        self.sizes.get(w.index())
     }
 
     /// One finding per container of a Fargate pod that turns on a security setting Fargate
@@ -206,7 +232,7 @@ impl Context<'_> {
         refuses: &str,
         help: &str,
     ) {
-        for (_, w, landing) in self.fargate_workloads() {
+        for (w, landing) in self.fargate_workloads() {
             for (i, c) in w.pod.containers.iter().enumerate() {
                 let Some(found) = setting(&c.security) else {
                     continue;
@@ -241,6 +267,7 @@ impl Context<'_> {
         message: impl Into<String>,
     ) -> Finding {
         self.object_landing_finding(rule, object_of(w), landing, loc, message)
+            .subject(Subject::Workload(w.id))
     }
 
     /// Like [`Context::landing_finding`] for a finding on another object (a Service that
@@ -315,10 +342,16 @@ pub fn cluster_label(cluster: &Cluster) -> String {
 impl Context<'_> {
     /// Every cluster workload `w` belongs to, with its placement there, in model order:
     /// the one accessor every placement helper goes through.
-    pub fn placements_of(&self, w: usize) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
-        self.placements
-            .of(w)
-            .filter_map(|(c, p)| self.model.clusters.get(c).map(|cluster| (cluster, p)))
+    pub fn placements_of(
+        &self,
+        w: WorkloadId,
+    ) -> impl Iterator<Item = (&Cluster, &Placement)> + '_ {
+        self.placements.of(w).filter_map(|(c, p)| {
+            self.model
+                .clusters
+                .get(c.index())
+                .map(|cluster| (cluster, p))
+        })
     }
 
     /// A finding about workload `w` placed in `cluster`: the cluster, the profile that takes
@@ -332,7 +365,7 @@ impl Context<'_> {
         loc: Loc,
         message: impl Into<String>,
     ) -> Finding {
-        let mut f = self.finding(rule, loc, message).object(object_of(w));
+        let mut f = self.workload_finding(rule, w, loc, message);
         if !cluster.name.is_empty() {
             f = f.cluster(cluster.name.clone());
         }
@@ -474,7 +507,7 @@ impl Context<'_> {
     pub fn mounted_claims<'a>(&'a self, w: &'a Workload) -> Vec<MountedClaim<'a>> {
         let folder = |loc: Loc| {
             self.files
-                .get(loc.file.0 as usize)
+                .get(loc.file)
                 .and_then(|f| f.path.rsplit_once('/'))
                 .map_or("", |(dir, _)| dir)
         };
