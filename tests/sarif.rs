@@ -123,7 +123,8 @@ fn clean_run_has_empty_results_and_one_successful_invocation() {
         "{inv:#}"
     );
     assert_eq!(log["runs"][0]["columnKind"], "unicodeCodePoints");
-    assert_eq!(log["runs"][0]["automationDetails"]["id"], "fargate-lint/");
+    // Without --sarif-category there is none: GitHub keeps analyses apart by workflow and job.
+    assert!(log["runs"][0].get("automationDetails").is_none(), "{log:#}");
 }
 
 #[test]
@@ -305,7 +306,7 @@ fn fingerprints(log: &Value) -> Vec<(String, u64)> {
         .iter()
         .map(|r| {
             (
-                r["partialFingerprints"]["primaryLocationLineHash"]
+                r["partialFingerprints"]["fargateLint/v1"]
                     .as_str()
                     .unwrap_or("")
                     .to_string(),
@@ -380,5 +381,19 @@ fn every_rule_full_description_fits_github_limit() {
         let text = rule["fullDescription"]["text"].as_str().unwrap_or("");
         let chars = text.chars().count();
         assert!(chars <= 1024, "{}: {chars} characters", rule["id"]);
+    }
+}
+
+/// `upload-sarif` computes `primaryLocationLineHash` itself and warns for every result whose
+/// precomputed value differs: the log leaves that key to it.
+#[test]
+fn the_log_leaves_github_fingerprint_to_the_uploader() {
+    let log = sarif(&["testdata/example"]);
+    for r in results(&log) {
+        let keys: Vec<&String> = r["partialFingerprints"]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["fargateLint/v1"], "{r:#}");
     }
 }

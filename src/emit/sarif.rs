@@ -8,8 +8,14 @@
 //!   [`crate::repo`]), whatever folder was scanned and wherever the command ran;
 //! - regions on the exact key or value, since GitHub shows an alert in a pull request only
 //!   when all its lines are in the diff;
-//! - `partialFingerprints.primaryLocationLineHash` from the rule and the text at fault, not the
-//!   line number, so that an alert survives unrelated lines moving;
+//! - `partialFingerprints` carries our own identity of a result under `fargateLint/v1` (the
+//!   rule and the text at fault, not the line number, so it survives unrelated lines
+//!   moving), and leaves `primaryLocationLineHash` to the uploader: `upload-sarif` computes
+//!   that key itself with its own rolling hash of the file and warns for every result whose
+//!   precomputed value differs, so any other value only adds noise;
+//! - `automationDetails` only with `--sarif-category`: a fixed default would make two uses of
+//!   the Action in one workflow (a matrix) overwrite each other's alerts, while without it
+//!   GitHub keeps them apart by workflow and job;
 //! - suppressed findings are left out: GitHub ignores `suppressions` and shows them as open;
 //!   the caller passes them only for `--show-suppressed`, and they then carry `suppressions`.
 //!
@@ -36,9 +42,6 @@ const INFORMATION_URI: &str = "https://github.com/fargate-lint/fargate-lint";
 /// The base that artifact URIs are relative to: the repository root.
 const SRCROOT: &str = "%SRCROOT%";
 
-/// The category of the analysis when `--sarif-category` is not given.
-pub const DEFAULT_CATEGORY: &str = "fargate-lint/";
-
 /// How to write the log.
 #[derive(Debug, Clone, Default)]
 pub struct SarifOptions {
@@ -60,7 +63,8 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
-    automation_details: AutomationDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automation_details: Option<AutomationDetails>,
     invocations: Vec<Invocation>,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
@@ -213,7 +217,9 @@ struct Region {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Fingerprints {
-    primary_location_line_hash: String,
+    /// Our stable identity of a result (see [`fingerprints`]); not GitHub's key.
+    #[serde(rename = "fargateLint/v1")]
+    fargate_lint: String,
 }
 
 fn level(s: Severity) -> &'static str {
@@ -346,7 +352,7 @@ impl RunHashes {
     }
 }
 
-/// `primaryLocationLineHash` of each finding: a hash of the rule and the normalized text of
+/// The `fargateLint/v1` fingerprint of each finding: a hash of the rule and the normalized text of
 /// the lines at fault, then `:n` for the n-th place in the file with that same text (so
 /// identical lines still differ). The line number is not in it: inserting lines above
 /// leaves it be.
@@ -418,11 +424,12 @@ fn fingerprint(code: &str, window: &[String], occurrence: usize) -> String {
     format!("{:016x}:{occurrence}", fnv1a(key.as_bytes()))
 }
 
-fn category_id(category: Option<&str>) -> String {
+/// `automationDetails.id` for `--sarif-category`: none without one (or with a blank one).
+fn category_id(category: Option<&str>) -> Option<String> {
     match category.map(str::trim).filter(|c| !c.is_empty()) {
-        None => DEFAULT_CATEGORY.to_string(),
-        Some(c) if c.ends_with('/') => c.to_string(),
-        Some(c) => format!("{c}/"),
+        None => None,
+        Some(c) if c.ends_with('/') => Some(c.to_string()),
+        Some(c) => Some(format!("{c}/")),
     }
 }
 
@@ -498,7 +505,7 @@ fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
             })
             .collect(),
         partial_fingerprints: Fingerprints {
-            primary_location_line_hash: fingerprint,
+            fargate_lint: fingerprint,
         },
         suppressions: f.suppressed.as_ref().map(|s| {
             vec![Suppression {
@@ -545,9 +552,8 @@ pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions)
                     rules: RULES.iter().map(|r| descriptor(r)).collect(),
                 },
             },
-            automation_details: AutomationDetails {
-                id: category_id(options.category.as_deref()),
-            },
+            automation_details: category_id(options.category.as_deref())
+                .map(|id| AutomationDetails { id }),
             // A log is written only when the run completed; a run that fails (exit 2)
             // writes none. Unreadable inputs are reported, not a failure.
             invocations: vec![Invocation {
@@ -584,10 +590,10 @@ mod tests {
 
     #[test]
     fn category_gets_a_trailing_slash() {
-        assert_eq!(category_id(None), "fargate-lint/");
-        assert_eq!(category_id(Some("prod")), "prod/");
-        assert_eq!(category_id(Some("prod/eu/")), "prod/eu/");
-        assert_eq!(category_id(Some("  ")), "fargate-lint/");
+        assert_eq!(category_id(None), None);
+        assert_eq!(category_id(Some("prod")).as_deref(), Some("prod/"));
+        assert_eq!(category_id(Some("prod/eu/")).as_deref(), Some("prod/eu/"));
+        assert_eq!(category_id(Some("  ")), None);
     }
 
     #[test]
