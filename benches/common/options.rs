@@ -148,13 +148,18 @@ pub fn usage(bench: &str, table: &[Opt], notes: &[&str]) -> String {
         "usage: cargo bench --bench {bench} [-- {}]",
         synopsis.join(" ")
     );
+    // At least one space after the longest flag; 12 columns as long as the flags fit.
+    let width = table
+        .iter()
+        .map(|o| shown(o).len() + 1)
+        .fold(12, usize::max);
     for opt in table {
         let env = match opt.kind {
             Kind::Number(default) => format!("env {}, default {default}", opt.env),
             Kind::Optional(unset) => format!("env {}, default: {unset}", opt.env),
             Kind::Switch => format!("env {}=1", opt.env),
         };
-        text.push_str(&format!("\n  {:<12} {} ({env})", shown(opt), opt.about));
+        text.push_str(&format!("\n  {:<width$} {} ({env})", shown(opt), opt.about));
     }
     for note in notes {
         text.push_str(&format!("\n  {note}"));
