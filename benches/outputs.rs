@@ -5,8 +5,10 @@
 //!   file holds N findings of FL203 and more: `check` in every format;
 //! - M small Deployments (default 90,000) in files of 1,000: `predict` in every format.
 //!
-//! Like `throughput.rs`, it links nothing from the crate and times the binary that
-//! `cargo build --release` left behind (or `FARGATE_LINT_BIN`). Options:
+//! Like the throughput benchmark, it links nothing from the crate and times the binary that
+//! `cargo build --release` left behind (or `FARGATE_LINT_BIN`), with the options and the
+//! measuring of `benches/common/`. This file owns the two inputs and the table of formats.
+//! Options (arguments win over the environment):
 //!
 //! ```text
 //! --pods N       BENCH_PODS       pods in the one file of findings (default 20000)
@@ -14,12 +16,39 @@
 //! --runs N       BENCH_RUNS       runs per command; the best wall time counts (default 1)
 //! ```
 
-use std::env;
+mod common;
+
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::ExitCode;
+
+use common::measure;
+use common::options::{self, Kind, Opt, Values};
+
+const OPTIONS: &[Opt] = &[
+    Opt {
+        flag: "--pods",
+        alias: None,
+        env: "BENCH_PODS",
+        kind: Kind::Number(20_000),
+        about: "pods in the one file of findings",
+    },
+    Opt {
+        flag: "--workloads",
+        alias: None,
+        env: "BENCH_WORKLOADS",
+        kind: Kind::Number(90_000),
+        about: "Deployments for predict",
+    },
+    Opt {
+        flag: "--runs",
+        alias: None,
+        env: "BENCH_RUNS",
+        kind: Kind::Number(1),
+        about: "runs per command, best wall time counts",
+    },
+];
 
 const CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig
@@ -38,7 +67,11 @@ fargateProfiles:
 const PER_FILE: usize = 1_000;
 
 fn main() -> ExitCode {
-    match run() {
+    let options = match options::from_command_line("outputs", OPTIONS, &[measure::BINARY_NOTE]) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    match run(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("outputs: {message}");
@@ -47,11 +80,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), String> {
-    let pods = option("--pods", "BENCH_PODS", 20_000)?;
-    let workloads = option("--workloads", "BENCH_WORKLOADS", 90_000)?;
-    let runs = option("--runs", "BENCH_RUNS", 1)?;
-    let binary = binary()?;
+fn run(options: &Values) -> Result<(), String> {
+    let pods = options.number("--pods");
+    let workloads = options.number("--workloads");
+    let runs = options.number("--runs");
+    let binary = measure::locate_binary()?;
     let dir = tempfile::Builder::new()
         .prefix("fargate-lint-outputs-")
         .tempdir()
@@ -124,71 +157,18 @@ fn run() -> Result<(), String> {
     ];
     println!("{:<28} {:>9} {:>11}", "command", "wall s", "output MB");
     for (name, args) in cases {
-        let mut best: Option<(Duration, usize)> = None;
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let mut measured = Vec::with_capacity(runs);
         for _ in 0..runs {
-            let started = Instant::now();
-            let out = Command::new(&binary)
-                .args(args)
-                .current_dir(dir.path())
-                .stdin(Stdio::null())
-                .stderr(Stdio::null())
-                .output()
-                .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-            let wall = started.elapsed();
-            if !matches!(out.status.code(), Some(0 | 1)) {
-                return Err(format!("`{name}` failed: {}", out.status));
-            }
-            if best.is_none_or(|(b, _)| wall < b) {
-                best = Some((wall, out.stdout.len()));
-            }
+            measured.push(measure::run_once(&binary, &args, dir.path(), false)?);
         }
-        if let Some((wall, bytes)) = best {
+        if let Some(best) = measure::best(&measured) {
             println!(
                 "{name:<28} {:>9.2} {:>11.1}",
-                wall.as_secs_f64(),
-                bytes as f64 / 1e6
+                best.wall.as_secs_f64(),
+                measure::mb(best.output_bytes)
             );
         }
     }
     Ok(())
-}
-
-/// `--name N` (or `--name=N`), else the environment variable, else `default`.
-fn option(name: &str, var: &str, default: usize) -> Result<usize, String> {
-    let args: Vec<String> = env::args().collect();
-    let from_args = args.iter().enumerate().find_map(|(i, a)| {
-        a.strip_prefix(&format!("{name}="))
-            .map(String::from)
-            .or_else(|| (a == name).then(|| args.get(i + 1).cloned()).flatten())
-    });
-    match from_args.or_else(|| env::var(var).ok()) {
-        None => Ok(default),
-        Some(text) => text
-            .trim()
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-            .ok_or_else(|| format!("{name} must be a whole number above 0, not `{text}`")),
-    }
-}
-
-/// `FARGATE_LINT_BIN`, else `target/release/fargate-lint` of the crate.
-fn binary() -> Result<PathBuf, String> {
-    let path = env::var_os("FARGATE_LINT_BIN").map_or_else(
-        || {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/release")
-                .join(format!("fargate-lint{}", env::consts::EXE_SUFFIX))
-        },
-        PathBuf::from,
-    );
-    fs::canonicalize(&path)
-        .ok()
-        .filter(|p| p.is_file())
-        .ok_or_else(|| {
-            format!(
-                "no binary at {}; run `cargo build --release` first (or set FARGATE_LINT_BIN)",
-                path.display()
-            )
-        })
 }

@@ -1,7 +1,15 @@
 #!/bin/sh
-# Builds the release binary, then runs the throughput benchmark on it; arguments go to the
-# benchmark (--files N, --threads N, --runs N, --keep). See benches/README.md.
+# Builds the release binary, then runs a benchmark: `throughput` unless the first argument
+# names another (`outputs`, `engine`); the other arguments go to the benchmark (throughput:
+# --files N, --threads N, --runs N, --keep). See benches/README.md.
 set -eu
 cd "$(dirname "$0")/.."
+bench=throughput
+case "${1-}" in
+throughput | outputs | engine)
+    bench=$1
+    shift
+    ;;
+esac
 cargo build --release
-exec cargo bench --bench throughput -- "$@"
+exec cargo bench --bench "$bench" -- "$@"

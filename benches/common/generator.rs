@@ -1,32 +1,13 @@
-//! Throughput benchmark: generates a realistic corpus of Kubernetes manifests and one eksctl
-//! ClusterConfig in a temporary folder, runs the release binary's `check --format json` and
-//! `predict --format json` over it, and reports wall time, files/s, MB/s and peak memory.
-//!
-//! It builds nothing itself and links nothing from the crate: it times the binary that
-//! `cargo build --release` left behind, so what is measured is what users run, process
-//! start-up, folder walk, parsing, rules and output included.
-//!
-//! Options (arguments win over the environment):
-//!
-//! ```text
-//! --files N    BENCH_FILES     manifest files to generate (default 10000)
-//! --threads N  BENCH_THREADS   passed to fargate-lint as `-j N` (default: its own, all cores)
-//! --runs N     BENCH_RUNS      runs per command; the best wall time counts (default 3)
-//! --keep       BENCH_KEEP=1    keep the corpus and print where it is
-//!              FARGATE_LINT_BIN  the binary to time (default: target/release/fargate-lint)
-//! ```
-//!
-//! Exit codes 0 and 1 of fargate-lint are both success here (the corpus has findings on
-//! purpose); anything else stops the benchmark with the child's stderr and a non-zero exit.
+//! The realistic corpus the benchmarks read: Kubernetes manifests of every common workload
+//! kind (1-3 KB, often several documents per file, in namespace/app folders) and one eksctl
+//! ClusterConfig with a managed node group and 10 Fargate profiles. Deterministic: the same
+//! seed gives byte-for-byte the same files on every machine. This file owns what is
+//! generated; where it goes (a folder, memory) is the caller's choice.
 
 use std::collections::BTreeMap;
-use std::env;
 use std::fmt::Write as _;
-use std::fs::{self, File};
-use std::io::{self, Read as _};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
 
 /// `writeln!` into a `String`; formatting into a `String` cannot fail, and the templates below
 /// read better without a `?` or `expect` on every line.
@@ -36,427 +17,8 @@ macro_rules! ln {
     };
 }
 
-const DEFAULT_FILES: usize = 10_000;
-const DEFAULT_RUNS: usize = 3;
 /// Fixed so that every run, on every machine, reads byte-for-byte the same corpus.
-const SEED: u64 = 0x00fa_59a7_e11e_57ed;
-/// GNU time: the only portable way to get a child's peak RSS without a `libc` dependency.
-const GNU_TIME: &str = "/usr/bin/time";
-/// How much of stdout is kept to find `check`'s summary, which comes before the findings.
-const OUTPUT_HEAD_BYTES: u64 = 64 * 1024;
-
-const USAGE: &str = "\
-usage: cargo bench --bench throughput [-- [--files N] [--threads N] [--runs N] [--keep]]
-  --files N    manifest files to generate (env BENCH_FILES, default 10000)
-  --threads N  passed to fargate-lint as -j N (env BENCH_THREADS, default: all cores)
-  --runs N     runs per command, best wall time counts (env BENCH_RUNS, default 3)
-  --keep       keep the generated corpus (env BENCH_KEEP=1)
-  env FARGATE_LINT_BIN overrides the binary (default target/release/fargate-lint)";
-
-fn main() -> ExitCode {
-    let options = match Options::parse(env::args().skip(1)) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("throughput: {message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&options) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("throughput: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(options: &Options) -> Result<(), String> {
-    let binary = locate_binary()?;
-    let peak_memory = gnu_time_works();
-
-    // Not hidden (no leading dot, unlike tempfile's default `.tmpXXXX`): fargate-lint walks
-    // like ripgrep, and a hidden root must not be what decides whether files are read.
-    let workdir = tempfile::Builder::new()
-        .prefix("fargate-lint-bench-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    let corpus_dir = workdir.path().join("corpus");
-
-    let started = Instant::now();
-    let corpus = write_corpus(&corpus_dir, options.files, SEED)?;
-    println!(
-        "corpus: {} files ({} manifests + 1 ClusterConfig with 10 Fargate profiles), {:.1} MB, \
-         {} documents, generated in {:.1} s",
-        corpus.files,
-        corpus.files - 1,
-        mb(corpus.bytes),
-        corpus.documents,
-        started.elapsed().as_secs_f64()
-    );
-    let kinds: Vec<String> = corpus
-        .kinds
-        .iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
-    println!("        {}", kinds.join(", "));
-    println!("binary: {}", binary.display());
-    println!(
-        "runs:   {} per command, threads: {}, peak memory: {}",
-        options.runs,
-        options
-            .threads
-            .map_or("all cores".to_string(), |n| n.to_string()),
-        if peak_memory {
-            "from /usr/bin/time -f %M"
-        } else {
-            "n/a (no GNU /usr/bin/time)"
-        }
-    );
-    println!();
-
-    let mut rows = Vec::new();
-    for subcommand in ["check", "predict"] {
-        // The corpus is passed relative to the working folder so that the run starts where
-        // no `.fargate-lint.toml` of the developer's checkout can be picked up.
-        let mut args = vec![subcommand.to_string(), "--format".into(), "json".into()];
-        if let Some(threads) = options.threads {
-            args.extend(["-j".to_string(), threads.to_string()]);
-        }
-        args.push("corpus".into());
-
-        let mut runs = Vec::new();
-        for index in 1..=options.runs {
-            let m = run_once(&binary, &args, workdir.path(), peak_memory)?;
-            println!(
-                "{:<8} run {index}/{}: {:>7.3} s  {:>9}  exit {}  output {:.1} MB",
-                subcommand,
-                options.runs,
-                m.wall.as_secs_f64(),
-                format_rss(m.max_rss_kib),
-                m.exit_code,
-                mb(m.output_bytes)
-            );
-            runs.push(m);
-        }
-        // The whole process is timed, so a walk that silently skipped files would look fast:
-        // show what fargate-lint itself says it read.
-        if let Some(summary) = runs.first().and_then(|m| json_summary(&m.output_head)) {
-            println!("{subcommand:<8} summary: {summary}");
-        }
-        rows.push(Row::from_runs(format!("{subcommand} --format json"), &runs));
-    }
-
-    println!();
-    print_table(&rows, &corpus);
-
-    if options.keep {
-        let kept = workdir.keep();
-        println!("\ncorpus kept in {}", kept.join("corpus").display());
-    }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Options and the binary
-// ---------------------------------------------------------------------------------------------
-
-struct Options {
-    files: usize,
-    threads: Option<usize>,
-    runs: usize,
-    keep: bool,
-}
-
-impl Options {
-    /// `Ok(None)` means `--help`.
-    fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
-        let mut options = Options {
-            files: env_number("BENCH_FILES")?.unwrap_or(DEFAULT_FILES),
-            threads: env_number("BENCH_THREADS")?,
-            runs: env_number("BENCH_RUNS")?.unwrap_or(DEFAULT_RUNS),
-            keep: env::var("BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0"),
-        };
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
-                None => (arg.clone(), None),
-            };
-            let mut value = |name: &str| -> Result<usize, String> {
-                let text = inline.clone().or_else(|| args.next());
-                let text = text.ok_or_else(|| format!("{name} needs a number"))?;
-                parse_number(name, &text)
-            };
-            match flag.as_str() {
-                "--files" => options.files = value("--files")?,
-                "--threads" | "-j" => options.threads = Some(value("--threads")?),
-                "--runs" => options.runs = value("--runs")?,
-                "--keep" => options.keep = true,
-                "-h" | "--help" => return Ok(None),
-                // cargo passes `--bench` to every bench target, and bench-name filters too
-                // (`cargo bench foo`); neither means anything to this benchmark.
-                "--bench" => {}
-                _ if !arg.starts_with('-') => {}
-                _ => return Err(format!("unknown option `{arg}`")),
-            }
-        }
-        Ok(Some(options))
-    }
-}
-
-fn env_number(name: &str) -> Result<Option<usize>, String> {
-    match env::var(name) {
-        Ok(text) if !text.trim().is_empty() => parse_number(name, &text).map(Some),
-        _ => Ok(None),
-    }
-}
-
-fn parse_number(name: &str, text: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!(
-            "{name} must be a whole number above 0, not `{text}`"
-        )),
-    }
-}
-
-/// `FARGATE_LINT_BIN`, else the binary cargo built for this bench (cargo builds a package's
-/// binaries before its benches, into the same `target/release`), else `target/release` under
-/// `CARGO_TARGET_DIR` or the crate. Absolute, since the child runs in the temporary folder.
-fn locate_binary() -> Result<PathBuf, String> {
-    if let Some(path) = env::var_os("FARGATE_LINT_BIN") {
-        let path = PathBuf::from(path);
-        return absolute_file(&path)
-            .ok_or_else(|| format!("FARGATE_LINT_BIN={} is not a file", path.display()));
-    }
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target_dir = match env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => manifest_dir.join(dir),
-        None => manifest_dir.join("target"),
-    };
-    let expected = target_dir
-        .join("release")
-        .join(format!("fargate-lint{}", env::consts::EXE_SUFFIX));
-    let built_by_cargo = option_env!("CARGO_BIN_EXE_fargate-lint").map(PathBuf::from);
-    built_by_cargo
-        .iter()
-        .chain([&expected])
-        .find_map(|path| absolute_file(path))
-        .ok_or_else(|| {
-            format!(
-                "no release binary at {}; run `cargo build --release` first \
-                 (or set FARGATE_LINT_BIN)",
-                expected.display()
-            )
-        })
-}
-
-fn absolute_file(path: &Path) -> Option<PathBuf> {
-    path.is_file()
-        .then(|| fs::canonicalize(path).ok())
-        .flatten()
-}
-
-/// Whether `/usr/bin/time -f %M -o FILE` works here (GNU time; BusyBox's lacks `-o`).
-fn gnu_time_works() -> bool {
-    let Ok(probe) = tempfile::NamedTempFile::new() else {
-        return false;
-    };
-    Command::new(GNU_TIME)
-        .args(["-f", "%M", "-o"])
-        .arg(probe.path())
-        .arg("true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-        && read_max_rss(probe.path()).is_some()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running and measuring
-// ---------------------------------------------------------------------------------------------
-
-struct Measurement {
-    wall: Duration,
-    max_rss_kib: Option<u64>,
-    exit_code: i32,
-    output_bytes: u64,
-    /// The first `OUTPUT_HEAD_BYTES` of stdout.
-    output_head: String,
-}
-
-fn run_once(
-    binary: &Path,
-    args: &[String],
-    workdir: &Path,
-    peak_memory: bool,
-) -> Result<Measurement, String> {
-    // Separate files: GNU time's report must not mix with the program's own stderr.
-    let rss_file = workdir.join("max-rss.txt");
-    let stderr_file = workdir.join("stderr.txt");
-    let stderr = File::create(&stderr_file)
-        .map_err(|e| format!("cannot create {}: {e}", stderr_file.display()))?;
-
-    let mut command = if peak_memory {
-        let mut c = Command::new(GNU_TIME);
-        c.args(["-f", "%M", "-o"]).arg(&rss_file).arg(binary);
-        c
-    } else {
-        Command::new(binary)
-    };
-    command
-        .args(args)
-        .current_dir(workdir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(stderr);
-
-    let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    // Drained into a sink rather than /dev/null to count the bytes (a report that is suddenly
-    // empty or ten times bigger is worth seeing next to the timings) and to keep its head,
-    // where `check` puts its summary.
-    let mut output_head = Vec::new();
-    let mut output_bytes = 0;
-    if let Some(stdout) = child.stdout.take() {
-        let read_error =
-            |e: io::Error| format!("cannot read the output of {}: {e}", binary.display());
-        let mut stdout = io::BufReader::new(stdout);
-        output_bytes += (&mut stdout)
-            .take(OUTPUT_HEAD_BYTES)
-            .read_to_end(&mut output_head)
-            .map_err(read_error)? as u64;
-        output_bytes += io::copy(&mut stdout, &mut io::sink()).map_err(read_error)?;
-    }
-    let status = child
-        .wait()
-        .map_err(|e| format!("cannot wait for {}: {e}", binary.display()))?;
-    let wall = started.elapsed();
-
-    // With GNU time in between, its exit status is the child's (or 128+signal).
-    let exit_code = status.code().unwrap_or(-1);
-    if exit_code != 0 && exit_code != 1 {
-        return Err(format!(
-            "`fargate-lint {}` failed ({status}); its stderr:\n{}",
-            args.join(" "),
-            stderr_excerpt(&stderr_file)
-        ));
-    }
-    Ok(Measurement {
-        wall,
-        max_rss_kib: if peak_memory {
-            read_max_rss(&rss_file)
-        } else {
-            None
-        },
-        exit_code,
-        output_bytes,
-        output_head: String::from_utf8_lossy(&output_head).into_owned(),
-    })
-}
-
-/// The `"summary"` object of `check --format json`, as written, on one line. A flat object,
-/// so its first `}` ends it; no JSON parser needed for a line of output.
-fn json_summary(output: &str) -> Option<String> {
-    let key = output.find("\"summary\"")?;
-    let start = key + output[key..].find('{')?;
-    let end = start + output[start..].find('}')?;
-    Some(
-        output[start..=end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
-/// GNU time writes `%M` (KiB) as the last line; a `Command exited with non-zero status 1`
-/// line comes before it when the program exits 1, which it does here by design.
-fn read_max_rss(path: &Path) -> Option<u64> {
-    let text = fs::read_to_string(path).ok()?;
-    text.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn stderr_excerpt(path: &Path) -> String {
-    const MAX_LINES: usize = 30;
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut excerpt = lines[..lines.len().min(MAX_LINES)].join("\n");
-    if lines.len() > MAX_LINES {
-        excerpt.push_str(&format!("\n... ({} more lines)", lines.len() - MAX_LINES));
-    }
-    if excerpt.is_empty() {
-        "(no stderr)".to_string()
-    } else {
-        excerpt
-    }
-}
-
-struct Row {
-    command: String,
-    best: Duration,
-    max_rss_kib: Option<u64>,
-    exit_code: i32,
-}
-
-impl Row {
-    /// Best wall time (the least disturbed by the rest of the machine); peak memory is the
-    /// highest of all runs, since memory is a limit to stay under, not a speed.
-    fn from_runs(command: String, runs: &[Measurement]) -> Row {
-        Row {
-            command,
-            best: runs.iter().map(|m| m.wall).min().unwrap_or_default(),
-            max_rss_kib: runs.iter().filter_map(|m| m.max_rss_kib).max(),
-            exit_code: runs.last().map_or(0, |m| m.exit_code),
-        }
-    }
-}
-
-fn print_table(rows: &[Row], corpus: &Corpus) {
-    println!(
-        "{:<22} {:>7} {:>7} {:>9} {:>9} {:>7} {:>10} {:>5}",
-        "command", "files", "MB", "best s", "files/s", "MB/s", "max RSS", "exit"
-    );
-    for row in rows {
-        let seconds = row.best.as_secs_f64().max(f64::EPSILON);
-        println!(
-            "{:<22} {:>7} {:>7.1} {:>9.3} {:>9.0} {:>7.1} {:>10} {:>5}",
-            row.command,
-            corpus.files,
-            mb(corpus.bytes),
-            seconds,
-            corpus.files as f64 / seconds,
-            mb(corpus.bytes) / seconds,
-            format_rss(row.max_rss_kib),
-            row.exit_code
-        );
-    }
-}
-
-/// Decimal megabytes, as in MB/s.
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / 1e6
-}
-
-fn format_rss(kib: Option<u64>) -> String {
-    kib.map_or("n/a".to_string(), |k| {
-        format!("{:.1} MiB", k as f64 / 1024.0)
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// The corpus
-// ---------------------------------------------------------------------------------------------
+pub const SEED: u64 = 0x00fa_59a7_e11e_57ed;
 
 /// SplitMix64: a few lines, seeded, and the same everywhere, so no `rand` dependency.
 struct Rng(u64);
@@ -494,12 +56,13 @@ impl Rng {
     }
 }
 
+/// What was generated, for the benchmarks to report next to their timings.
 #[derive(Default)]
-struct Corpus {
-    files: usize,
-    bytes: u64,
-    documents: usize,
-    kinds: BTreeMap<&'static str, usize>,
+pub struct Corpus {
+    pub files: usize,
+    pub bytes: u64,
+    pub documents: usize,
+    pub kinds: BTreeMap<&'static str, usize>,
 }
 
 /// The namespaces workloads live in. The ClusterConfig's profiles cover some fully, some only
@@ -629,18 +192,51 @@ const OTHER_REGISTRIES: &[&str] = &[
     "registry.k8s.io/pause:3.9",
 ];
 
-/// Writes `files` manifest files under `dir` (in namespace/app folders, as a real repository
-/// would) plus `clusters/prod.yaml`, and counts what was written.
-fn write_corpus(dir: &Path, files: usize, seed: u64) -> Result<Corpus, String> {
+/// Writes the corpus of [`generate`] under `dir`.
+pub fn write_corpus(dir: &Path, files: usize, seed: u64) -> Result<Corpus, String> {
+    generate(files, seed, |path, text| {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    })
+}
+
+/// The corpus of [`generate`] in memory: each file's relative path and text, in the order
+/// they were generated (the ClusterConfig first).
+pub fn in_memory(files: usize, seed: u64) -> Result<(Corpus, Vec<(PathBuf, String)>), String> {
+    let mut out = Vec::with_capacity(files + 1);
+    let corpus = generate(files, seed, |path, text| {
+        out.push((path, text));
+        Ok(())
+    })?;
+    Ok((corpus, out))
+}
+
+/// Generates `files` manifest files (in namespace/app folders, as a real repository would)
+/// plus `clusters/prod.yaml`, hands each to `sink` with its path relative to the corpus root,
+/// and counts what was generated. Stops at the first error of `sink`.
+pub fn generate(
+    files: usize,
+    seed: u64,
+    mut sink: impl FnMut(PathBuf, String) -> Result<(), String>,
+) -> Result<Corpus, String> {
     let mut rng = Rng(seed);
     let mut corpus = Corpus::default();
+    let mut emit = |path: PathBuf, text: String, corpus: &mut Corpus| {
+        corpus.files += 1;
+        corpus.bytes += text.len() as u64;
+        sink(path, text)
+    };
 
     let cluster = cluster_config();
     corpus.documents += 1;
     *corpus.kinds.entry("ClusterConfig").or_default() += 1;
-    write_file(
-        &dir.join("clusters").join("prod.yaml"),
-        &cluster,
+    emit(
+        Path::new("clusters").join("prod.yaml"),
+        cluster,
         &mut corpus,
     )?;
 
@@ -702,24 +298,12 @@ fn write_corpus(dir: &Path, files: usize, seed: u64) -> Result<Corpus, String> {
             *corpus.kinds.entry(kind).or_default() += 1;
         }
         let extension = if rng.percent(15) { "yml" } else { "yaml" };
-        let path = dir
-            .join(namespace)
+        let path = Path::new(namespace)
             .join(app)
             .join(format!("{name}.{extension}"));
-        write_file(&path, &file.text, &mut corpus)?;
+        emit(path, file.text, &mut corpus)?;
     }
     Ok(corpus)
-}
-
-fn write_file(path: &Path, text: &str, corpus: &mut Corpus) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    corpus.files += 1;
-    corpus.bytes += text.len() as u64;
-    Ok(())
 }
 
 /// One eksctl ClusterConfig: a managed node group (so unmatched pods land on EC2, not

@@ -1,0 +1,298 @@
+//! Engine benchmark: the hot paths of the library, in process, without start-up, folder walk,
+//! rules or output. It generates the realistic corpus of `benches/common/generator.rs` in
+//! memory (manifests and one eksctl ClusterConfig with 10 Fargate profiles: exact, label and
+//! wildcard selectors), builds the model from it the way a run does, and times:
+//!
+//! - `placement::place(cluster, workload)` for every workload in the one cluster;
+//! - `sizing::pod_need` + `sizing::size_for` for every workload's pod;
+//! - `yaml::parse`, `model::extract` on the parsed files, and the two together per file
+//!   (what `analysis` does to each YAML input): MB/s and documents/s.
+//!
+//! Each measurement runs its pass once to warm up and to learn how many passes make a run of
+//! at least [`MIN_RUN`], then times `--runs` runs and reports the best and the median in
+//! nanoseconds per call, and the rate of the best. This file owns what is measured and
+//! printed; the one place that calls the library is the module [`engine`], so that a change
+//! of `src/` (types gaining fields, `extract` renamed or split per format) is adapted there.
+//!
+//! ```text
+//! --files N  BENCH_FILES  manifest files to generate (default 2000)
+//! --runs N   BENCH_RUNS   timed runs per measurement (default 10)
+//! ```
+
+mod common;
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use common::generator::{self, SEED};
+use common::measure::mb;
+use common::options::{self, Kind, Opt, Values};
+
+/// The least wall time of one timed run: long enough that the clock's resolution and one
+/// interruption do not decide the result, short enough for a shared machine.
+const MIN_RUN: Duration = Duration::from_millis(20);
+
+const OPTIONS: &[Opt] = &[
+    Opt {
+        flag: "--files",
+        alias: None,
+        env: "BENCH_FILES",
+        kind: Kind::Number(2_000),
+        about: "manifest files to generate",
+    },
+    Opt {
+        flag: "--runs",
+        alias: None,
+        env: "BENCH_RUNS",
+        kind: Kind::Number(10),
+        about: "timed runs per measurement, best and median count",
+    },
+];
+
+/// Everything this benchmark uses of the library, in one place. The model is built by
+/// parsing generated YAML, never by hand, so new fields of the model types change nothing
+/// here; a renamed or moved function changes one line.
+mod engine {
+    use fargate_lint::model::{self, FileEntry};
+    use fargate_lint::placement::{self, Compute};
+    use fargate_lint::sizing::{self, FargateSize};
+    use fargate_lint::source::FileId;
+    use fargate_lint::yaml;
+
+    pub use fargate_lint::model::{Cluster, FileFacts, Model, Workload};
+    pub use fargate_lint::placement::Placement;
+    pub use fargate_lint::yaml::ParsedFile;
+
+    /// One file's text into documents, with the limits a run uses by default.
+    pub fn parse(text: &str) -> ParsedFile {
+        yaml::parse(text, yaml::Limits::default())
+    }
+
+    pub fn documents(parsed: &ParsedFile) -> usize {
+        parsed.documents.len()
+    }
+
+    /// The facts of the file with index `index`.
+    pub fn extract(index: usize, parsed: &ParsedFile) -> FileFacts {
+        model::extract(FileId(u32::try_from(index).unwrap_or(u32::MAX)), parsed)
+    }
+
+    /// All files into one model; a workload without a namespace gets `default`, as in a run
+    /// without configuration.
+    pub fn assemble(files: Vec<(String, FileFacts)>) -> Model {
+        let entries = files
+            .into_iter()
+            .map(|(path, facts)| FileEntry { path, facts })
+            .collect();
+        model::assemble(entries, "default").0
+    }
+
+    pub fn clusters(model: &Model) -> &[Cluster] {
+        &model.clusters
+    }
+
+    pub fn workloads(model: &Model) -> &[Workload] {
+        &model.workloads
+    }
+
+    pub fn profiles(cluster: &Cluster) -> usize {
+        cluster.profiles.len()
+    }
+
+    pub fn place(cluster: &Cluster, workload: &Workload) -> Placement {
+        placement::place(cluster, workload)
+    }
+
+    /// Fargate, EC2 and Pending placements among `placements`: shows that the workloads
+    /// exercise every outcome, not only the cheapest.
+    pub fn tally(placements: &[Placement]) -> [usize; 3] {
+        let mut counts = [0; 3];
+        for p in placements {
+            counts[match p.compute {
+                Compute::Fargate => 0,
+                Compute::Ec2 => 1,
+                Compute::Pending => 2,
+            }] += 1;
+        }
+        counts
+    }
+
+    /// The Fargate size of the workload's pods; `None` when none is large enough.
+    pub fn size(workload: &Workload) -> Option<FargateSize> {
+        sizing::size_for(&sizing::pod_need(&workload.pod))
+    }
+}
+
+fn main() -> ExitCode {
+    let options = match options::from_command_line("engine", OPTIONS, &[]) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("engine: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(options: &Values) -> Result<(), String> {
+    let runs = options.number("--runs");
+    let (corpus, files) = generator::in_memory(options.number("--files"), SEED)?;
+    let parsed: Vec<engine::ParsedFile> = files.iter().map(|(_, t)| engine::parse(t)).collect();
+    let documents: usize = parsed.iter().map(engine::documents).sum();
+    let facts = files
+        .iter()
+        .zip(&parsed)
+        .enumerate()
+        .map(|(i, ((path, _), parsed))| {
+            let path = path.to_string_lossy().into_owned();
+            (path, engine::extract(i, parsed))
+        })
+        .collect();
+    let model = engine::assemble(facts);
+    let workloads = engine::workloads(&model);
+    let [cluster] = engine::clusters(&model) else {
+        return Err(format!(
+            "the generated corpus should define one cluster, not {}",
+            engine::clusters(&model).len()
+        ));
+    };
+    let placed: Vec<engine::Placement> = workloads
+        .iter()
+        .map(|w| engine::place(cluster, w))
+        .collect();
+    let [fargate, ec2, pending] = engine::tally(&placed);
+    let sized = workloads
+        .iter()
+        .filter(|w| engine::size(w).is_some())
+        .count();
+
+    println!(
+        "corpus: {} files ({} manifests + 1 ClusterConfig), {:.1} MB, {documents} documents, \
+         in memory",
+        corpus.files,
+        corpus.files - 1,
+        mb(corpus.bytes)
+    );
+    println!(
+        "model:  {} workloads, 1 cluster with {} Fargate profiles; placed: Fargate {fargate}, \
+         EC2 {ec2}, Pending {pending}; {sized} fit a Fargate size",
+        workloads.len(),
+        engine::profiles(cluster)
+    );
+    println!(
+        "runs:   {runs} per measurement, each of at least {} ms; ns per call, rate of the best",
+        MIN_RUN.as_millis()
+    );
+    println!();
+    println!(
+        "{:<22} {:>8} {:>6} {:>11} {:>11}  rate",
+        "measure", "calls", "per", "best ns", "median ns"
+    );
+
+    let per_second = |ns: f64| 1e9 / ns.max(f64::EPSILON);
+    let files_rate = |ns: f64| {
+        let seconds = ns.max(f64::EPSILON) * files.len() as f64 / 1e9;
+        format!(
+            "{:.1} MB/s, {:.0} documents/s",
+            mb(corpus.bytes) / seconds,
+            documents as f64 / seconds
+        )
+    };
+
+    let t = time(workloads.len(), runs, || {
+        for w in workloads {
+            black_box(engine::place(black_box(cluster), black_box(w)));
+        }
+    });
+    t.print("place", "pod", |ns| {
+        format!("{:.0} placements/s", per_second(ns))
+    });
+
+    let t = time(workloads.len(), runs, || {
+        for w in workloads {
+            black_box(engine::size(black_box(w)));
+        }
+    });
+    t.print("pod_need + size_for", "pod", |ns| {
+        format!("{:.0} pods/s", per_second(ns))
+    });
+
+    let t = time(files.len(), runs, || {
+        for (_, text) in &files {
+            black_box(engine::parse(black_box(text)));
+        }
+    });
+    t.print("yaml::parse", "file", files_rate);
+
+    let t = time(files.len(), runs, || {
+        for (i, p) in parsed.iter().enumerate() {
+            black_box(engine::extract(i, black_box(p)));
+        }
+    });
+    t.print("model::extract", "file", files_rate);
+
+    let t = time(files.len(), runs, || {
+        for (i, (_, text)) in files.iter().enumerate() {
+            let p = engine::parse(black_box(text));
+            black_box(engine::extract(i, &p));
+        }
+    });
+    t.print("parse + extract", "file", files_rate);
+    Ok(())
+}
+
+/// Nanoseconds per call of the timed runs, sorted.
+struct Timing {
+    calls: usize,
+    per_call: Vec<f64>,
+}
+
+/// Times `pass`, which makes `calls` calls: once to warm up and calibrate, then `runs` runs
+/// of as many passes as make [`MIN_RUN`].
+fn time(calls: usize, runs: usize, mut pass: impl FnMut()) -> Timing {
+    let started = Instant::now();
+    pass();
+    let once = started.elapsed().max(Duration::from_nanos(1));
+    let passes = MIN_RUN.as_nanos().div_ceil(once.as_nanos()).max(1);
+    let passes = u32::try_from(passes).unwrap_or(u32::MAX);
+    let mut per_call: Vec<f64> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..passes {
+                pass();
+            }
+            let ns = started.elapsed().as_nanos() as f64;
+            ns / (f64::from(passes) * calls.max(1) as f64)
+        })
+        .collect();
+    per_call.sort_by(f64::total_cmp);
+    Timing { calls, per_call }
+}
+
+impl Timing {
+    fn best(&self) -> f64 {
+        self.per_call.first().copied().unwrap_or_default()
+    }
+
+    /// The middle run (the upper of the two middle ones for an even count).
+    fn median(&self) -> f64 {
+        self.per_call
+            .get(self.per_call.len() / 2)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn print(&self, name: &str, per: &str, rate: impl Fn(f64) -> String) {
+        println!(
+            "{name:<22} {:>8} {per:>6} {:>11.0} {:>11.0}  {}",
+            self.calls,
+            self.best(),
+            self.median(),
+            rate(self.best())
+        );
+    }
+}
