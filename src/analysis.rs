@@ -100,14 +100,13 @@ pub struct Analysis {
     pub directive_comments: Vec<Vec<yaml::Comment>>,
 }
 
-/// How the message of a document that does not parse starts; other input problems are files
-/// that could not be read at all.
+/// How the message of a document that does not parse starts.
 const PARSE_PROBLEM_PREFIX: &str = "cannot parse: ";
 
-/// Whether `p` is a document that does not parse (the file was read), as opposed to a file
-/// that could not be read at all (a tool error for SARIF).
+/// Whether `p` is about a document of a file that was read (it does not parse, or kubectl
+/// refuses it), as opposed to a file that could not be read at all (a tool error for SARIF).
 pub fn is_parse_problem(p: &InputProblem) -> bool {
-    p.message.starts_with(PARSE_PROBLEM_PREFIX)
+    p.file_read
 }
 
 /// Whether a file's text may hold a cluster definition: an eksctl `ClusterConfig` or an EKS
@@ -208,8 +207,32 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     {
         return skip("JSON that is not a Kubernetes object or an EKS API profile");
     }
-    let parsed = yaml::parse(text, limits);
-    let problems = parsed
+    let mut facts = FileFacts::default();
+    // Documents kubectl refuses for not being objects; problems only when the file is
+    // Kubernetes input (see below), kept up to the error limit and counted past it.
+    let mut not_objects: Vec<model::NotAnObject> = Vec::new();
+    let mut more_not_objects = 0usize;
+    let mut manifest_like = false;
+    // One document at a time: each is read into the facts and dropped, so that memory is
+    // bounded by the largest document, not by the number of documents.
+    let parsed = yaml::parse_each(
+        text,
+        limits,
+        // Kept while the parser's comments are at hand, so suppressions need no second parse.
+        &crate::suppress::is_directive,
+        &mut |doc| match model::not_an_object(id, &doc) {
+            Some(n) => {
+                manifest_like |= n.looks_like_manifest;
+                if not_objects.len() < limits.max_errors {
+                    not_objects.push(n);
+                } else {
+                    more_not_objects += 1;
+                }
+            }
+            None => model::extract_document(id, &doc, &mut facts),
+        },
+    );
+    let mut problems = parsed
         .errors
         .iter()
         .map(|e| InputProblem {
@@ -219,17 +242,48 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
             },
             message: format!("{PARSE_PROBLEM_PREFIX}{}", e.message),
             help: "fix the document here; the other documents of the file are still checked",
+            file_read: true,
         })
         .collect::<Vec<_>>();
-    let facts = model::extract(id, &parsed);
+    let mut more = parsed.more_errors;
+    let not_object_documents = not_objects.len() + more_not_objects;
+    // A string or list document is kubectl's problem only in a file meant for it: one with
+    // Kubernetes objects, or whose string or list itself looks like manifests. A YAML list
+    // elsewhere (an Ansible playbook) is not ours.
+    if facts.recognized || manifest_like {
+        problems.extend(not_objects.into_iter().map(|n| InputProblem {
+            loc: n.loc,
+            message: n.message,
+            help: n.help,
+            file_read: true,
+        }));
+        more += more_not_objects;
+        problems.sort_by_key(|p| p.loc.span.start_byte);
+        if problems.len() > limits.max_errors {
+            more += problems.len() - limits.max_errors;
+            problems.truncate(limits.max_errors);
+        }
+    }
+    if let Some(last) = problems.last().map(|p| p.loc)
+        && more > 0
+    {
+        problems.push(InputProblem {
+            loc: last,
+            message: format!(
+                "{more} more documents of this file cannot be read; only the first {} are reported",
+                limits.max_errors
+            ),
+            help: "fix the documents reported first; the other documents of the file are still checked",
+            file_read: true,
+        });
+    }
+    // Every document read counts once in the summary: `analyze` adds the problems to
+    // `facts.documents`, and one problem may stand for many documents.
+    let represented = parsed.errors.len() + parsed.more_errors + not_object_documents;
+    facts.documents += parsed.empty_documents + represented.saturating_sub(problems.len());
     let skipped = (!facts.recognized && problems.is_empty())
         .then_some("no Kubernetes object, eksctl ClusterConfig or EKS API profile");
-    // Kept while the parser's comments are at hand, so suppressions need no second parse.
-    let directive_comments = parsed
-        .comments
-        .into_iter()
-        .filter(|c| crate::suppress::is_directive(&c.text))
-        .collect();
+    let directive_comments = parsed.comments;
     Parsed {
         facts,
         problems,
@@ -300,6 +354,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
                             loc: point(id, line, column),
                             message: e.to_string(),
                             help: "fargate-lint reads UTF-8 text files; exclude this one with --exclude or an .ignore entry if it is not a manifest",
+                            file_read: false,
                         }],
                         skipped: None,
                         directive_comments: Vec::new(),

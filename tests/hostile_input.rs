@@ -1,0 +1,191 @@
+//! Hostile input on the reading side: documents kubectl refuses are FL001 (never nothing),
+//! memory is bounded by one document, input problems cannot be silenced, and no text
+//! pre-filter skips a manifest written to slip past it. Big inputs are made in temporary
+//! folders; small ones are in `testdata/hostile/`.
+
+mod common;
+
+use common::*;
+
+/// The FL001 findings of a JSON report, as (line, column, message).
+fn fl001(report: &serde_json::Value) -> Vec<(u64, u64, String)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "FL001")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_block_scalar_document_is_fl001_at_its_start_and_the_next_document_is_read() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "testdata/hostile/block-scalar-document.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let found = fl001(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    let (line, column, message) = &found[0];
+    assert_eq!((*line, *column), (3, 1), "{message}");
+    assert!(message.contains("single string"), "{message}");
+    assert!(message.contains("`kind: ConfigMap`"), "{message}");
+    assert!(message.contains("kubectl refuses"), "{message}");
+    // The Deployment after the next `---` is read all the same; two documents in all.
+    assert_eq!(report["summary"]["workloads"], 1, "{report:#}");
+    assert_eq!(report["summary"]["documents"], 2, "{report:#}");
+}
+
+/// `--- >` followed by a whole Deployment at column 0: the Deployment is the text of a
+/// string. It used to be skipped as "no Kubernetes object" with exit 0.
+#[test]
+fn a_manifest_hidden_in_a_block_scalar_is_not_skipped() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--verbose",
+        "testdata/hostile/block-scalar-only.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let found = fl001(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!((found[0].0, found[0].1), (1, 1));
+    assert!(found[0].2.contains("`>`"), "{}", found[0].2);
+    assert!(found[0].2.contains("`kind: Deployment`"), "{}", found[0].2);
+    assert_eq!(report["summary"]["skipped"], 0, "{report:#}");
+    assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_list_of_objects_without_kind_list_is_fl001() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "testdata/hostile/list-document.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let found = fl001(&json(&o));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (2, 1));
+    assert!(
+        found[0].2.contains("a list, not an object"),
+        "{}",
+        found[0].2
+    );
+}
+
+/// Strings and lists are FL001 only in a file meant for kubectl: a YAML list or a string
+/// elsewhere (an Ansible playbook, a text snippet) stays a skipped file.
+#[test]
+fn strings_and_lists_in_files_that_are_not_manifests_are_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "playbook.yaml",
+        "- hosts: all\n  tasks:\n    - name: ping\n      ping: {}\n",
+    );
+    write(dir.path(), "note.yaml", "--- |\n  just some text\n");
+    write(dir.path(), "nulls.yaml", "---\n~\n---\nnull\n---\n");
+    let o = run_in(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let report = json(&o);
+    assert!(fl001(&report).is_empty(), "{report:#}");
+    assert_eq!(report["summary"]["skipped"], 3, "{report:#}");
+}
+
+/// In a file of Kubernetes objects, a document that is a plain string is refused too.
+#[test]
+fn a_string_document_among_objects_is_fl001() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nhello world\n---\n",
+    );
+    let o = run_in(dir.path(), &["check", "--format", "json", "app.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let found = fl001(&json(&o));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0, found[0].1), (5, 1));
+    assert!(found[0].2.contains("a single string"), "{}", found[0].2);
+}
+
+/// Runs `fargate-lint ARGS` in `dir` with at most `kib` KiB of address space (RLIMIT_AS,
+/// through the shell's `ulimit -v`) and one worker thread (each thread's malloc arena takes
+/// address space of its own).
+fn run_limited(dir: &std::path::Path, kib: u64, args: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" {args} -j 1"))
+        .arg(env!("CARGO_BIN_EXE_fargate-lint"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sh runs")
+}
+
+/// A million empty documents (`---` lines, 4 MB) took 421 MB: each was kept as a document
+/// with its own node arena. Now empty documents are counted, and every other document is
+/// read and dropped one at a time.
+#[test]
+fn a_million_empty_documents_fit_in_little_memory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("empty.yaml"), "---\n".repeat(1_000_000)).expect("write");
+    let o = run_limited(dir.path(), 300_000, "check --format json empty.yaml");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["summary"]["documents"], 1_000_000);
+}
+
+/// 300,000 small objects, the comments of a file, and a broken document repeated: none of it
+/// is kept per document beyond what the model needs.
+#[test]
+fn many_small_documents_and_comments_fit_in_little_memory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("small.yaml"),
+        "---\na: b\n# a comment\n".repeat(300_000),
+    )
+    .expect("write");
+    let o = run_limited(dir.path(), 300_000, "check --format json small.yaml");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["summary"]["documents"], 300_000);
+}
+
+/// 200,000 broken documents made 200,000 findings (260 MB); the first 100 are reported and
+/// one more finding says how many others there are.
+#[test]
+fn problems_per_file_are_capped_and_the_rest_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("broken.yaml"), "---\n]\n".repeat(200_000)).expect("write");
+    let o = run_limited(dir.path(), 300_000, "check --format json broken.yaml");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let found = fl001(&report);
+    assert_eq!(found.len(), 101);
+    let more: Vec<_> = found
+        .iter()
+        .filter(|f| f.2.contains("more documents"))
+        .collect();
+    assert_eq!(more.len(), 1, "{found:?}");
+    assert!(
+        more[0]
+            .2
+            .starts_with("199900 more documents of this file cannot be read"),
+        "{}",
+        more[0].2
+    );
+    assert_eq!(report["summary"]["documents"], 200_000);
+}
