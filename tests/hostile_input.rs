@@ -189,3 +189,31 @@ fn problems_per_file_are_capped_and_the_rest_counted() {
     );
     assert_eq!(report["summary"]["documents"], 200_000);
 }
+
+/// A profile with 50,000 ordinary selector labels and 50,000 placeholder ones: each rule
+/// asking whether a label is a placeholder scanned every placeholder of the model
+/// (quadratic, about 30 s in a debug build); it is a set lookup now. The bound is far above
+/// the real time, only to catch the quadratic.
+#[test]
+fn placeholder_lookups_are_not_quadratic() {
+    let n = 50_000;
+    let mut text = String::from(APPS_CLUSTER);
+    text.push_str("      - namespace: apps\n        labels:\n");
+    for i in 0..n {
+        text.push_str(&format!("          k{i}: v\n"));
+    }
+    text.push_str("      - namespace: other\n        labels:\n");
+    for i in 0..n {
+        text.push_str(&format!("          p{i}: ${{V{i}}}\n"));
+    }
+    text.push_str(
+        "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n    - name: a\n      image: nginx\n",
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "cluster.yaml", &text);
+    let start = std::time::Instant::now();
+    let o = run_in(dir.path(), &["check", "--format", "json", "cluster.yaml"]);
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(json(&o)["findings"].is_array());
+}

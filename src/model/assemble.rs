@@ -80,6 +80,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             storage_classes,
             ..
         } = f.facts;
+        model.unresolved_at.extend(unresolved.iter().map(|u| u.loc));
         model.unresolved.extend(unresolved);
         model.invalid.extend(invalid);
         for c in clusters {

@@ -299,8 +299,19 @@ pub struct Model {
     pub storage_classes: Vec<StorageClass>,
     /// Values the model needs that are placeholders (FL002).
     pub unresolved: Vec<super::Unresolved>,
+    /// Where the values of `unresolved` are, for [`Model::is_unresolved`]: a set, so that a
+    /// rule asking about every label of a workload stays linear. Filled by
+    /// [`super::assemble`] with `unresolved`.
+    pub unresolved_at: std::collections::HashSet<Loc>,
     /// Fields Kubernetes or eksctl would refuse (FL005).
     pub invalid: Vec<super::Invalid>,
+}
+
+impl Model {
+    /// Whether the value at `loc` is one of [`Model::unresolved`].
+    pub fn is_unresolved(&self, loc: Loc) -> bool {
+        self.unresolved_at.contains(&loc)
+    }
 }
 
 impl Workload {
