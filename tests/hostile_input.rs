@@ -217,3 +217,95 @@ fn placeholder_lookups_are_not_quadratic() {
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
     assert!(json(&o)["findings"].is_array());
 }
+
+/// A Pod in JSON: `KEY` is how its `apiVersion` key is written, `LEAD` what comes before the
+/// `{`.
+fn json_pod(lead: &str, key: &str) -> String {
+    format!(
+        "{lead}{{\"{key}\": \"v1\", \"kind\": \"Pod\", \"metadata\": {{\"name\": \"web\", \"namespace\": \"apps\"}}, \"spec\": {{\"containers\": [{{\"name\": \"a\", \"image\": \"nginx\"}}]}}}}\n"
+    )
+}
+
+/// JSON files are parsed only when they may hold an object we read; that text test read
+/// `"\u0061piVersion"` as no `"apiVersion"` and skipped the file, exit 0.
+#[test]
+fn json_with_escaped_keys_or_an_invisible_start_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "escaped.json",
+        &json_pod("", r"\u0061piVersion"),
+    );
+    write(
+        dir.path(),
+        "bom.json",
+        &json_pod("\u{feff}", r"api\u0056ersion"),
+    );
+    let o = run_in(dir.path(), &["check", "--format", "json", "-v", "."]);
+    let report = json(&o);
+    assert_eq!(report["summary"]["workloads"], 2, "{report:#}");
+    assert_eq!(report["summary"]["skipped"], 0, "{}", stderr(&o));
+
+    // A zero-width space before the `{` is not white space to kubectl either: the file is
+    // read (and does not parse), not skipped.
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "zwsp.json",
+        &json_pod("\u{200b}", r"\u0061piVersion"),
+    );
+    let o = run_in(dir.path(), &["check", "--format", "json", "."]);
+    let report = json(&o);
+    assert_eq!(report["summary"]["skipped"], 0, "{report:#}");
+    assert_eq!(fl001(&report).len(), 1, "{report:#}");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// What the pre-filter is for still holds: JSON with comments and escapes that is not a
+/// manifest (a tsconfig.json) is skipped, not FL001.
+#[test]
+fn json_that_is_no_manifest_stays_skipped_with_escapes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "tsconfig.json",
+        "{\n  // comments are not JSON\n  \"compilerOptions\": {\"newLine\": \"\\n\", \"x\": \"\\u00e9\"}\n}\n",
+    );
+    let o = run_in(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let report = json(&o);
+    assert!(fl001(&report).is_empty(), "{report:#}");
+    assert_eq!(report["summary"]["skipped"], 1, "{report:#}");
+}
+
+/// `--find-clusters` looks for cluster definitions with a text test too; an escaped
+/// `ClusterConfig` (JSON `\u0043`, YAML `\x43`) was not found.
+#[test]
+fn find_clusters_finds_escaped_cluster_definitions() {
+    for (path, cluster) in [
+        (
+            "infra/prod.json",
+            r#"{"apiVersion": "eksctl.io/v1alpha5", "kind": "\u0043lusterConfig", "metadata": {"name": "prod", "region": "eu-west-1"}, "fargateProfiles": [{"name": "apps", "selectors": [{"namespace": "apps"}]}]}"#,
+        ),
+        (
+            "infra/prod.yaml",
+            "apiVersion: eksctl.io/v1alpha5\nkind: \"Cluster\\x43onfig\"\nmetadata:\n  name: prod\n  region: eu-west-1\nfargateProfiles:\n  - name: apps\n    selectors:\n      - namespace: apps\n",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+        write(dir.path(), path, cluster);
+        write(
+            dir.path(),
+            "k8s/web.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  containers:\n    - name: a\n      image: nginx\n",
+        );
+        let o = run_in(
+            dir.path(),
+            &["check", "--format", "json", "--find-clusters", "k8s"],
+        );
+        let report = json(&o);
+        assert_eq!(report["summary"]["clusters"], 1, "{path}: {report:#}");
+        assert_eq!(report["summary"]["fargate"], 1, "{path}: {report:#}");
+    }
+}
