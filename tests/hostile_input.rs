@@ -309,3 +309,24 @@ fn find_clusters_finds_escaped_cluster_definitions() {
         assert_eq!(report["summary"]["fargate"], 1, "{path}: {report:#}");
     }
 }
+
+/// 60,000 EKS API profiles, each of a cluster of its own (a 4 MB file): each was merged by
+/// scanning every cluster so far (quadratic, about a minute in a debug build); clusters are
+/// indexed by name now. The bound is far above the real time, only to catch the quadratic.
+#[test]
+fn many_clusters_are_merged_in_linear_time() {
+    let n = 60_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!(
+            "---\nfargateProfileName: p\nclusterName: c{i}\nselectors:\n  - namespace: apps\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "profiles.yaml", &text);
+    let start = std::time::Instant::now();
+    let o = run_in(dir.path(), &["check", "--format", "json", "profiles.yaml"]);
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+    assert_eq!(json(&o)["summary"]["clusters"], n);
+}
