@@ -330,3 +330,28 @@ fn many_clusters_are_merged_in_linear_time() {
     assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
     assert_eq!(json(&o)["summary"]["clusters"], n);
 }
+
+/// A Pod with one top-level key written 100,000 times: each repeat was looked up among all
+/// top-level keys (quadratic); a set now. The bound is far above the real time.
+#[test]
+fn duplicate_top_level_keys_are_found_in_linear_time() {
+    let n = 100_000;
+    let mut text = String::from("apiVersion: v1\nkind: Pod\n");
+    for i in 0..n {
+        text.push_str(&format!("x: {i}\n"));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "pod.yaml", &text);
+    let start = std::time::Instant::now();
+    let o = run_in(dir.path(), &["check", "--format", "json", "pod.yaml"]);
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
+    let report = json(&o);
+    let fl005 = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "FL005")
+        .count();
+    assert_eq!(fl005, n - 1);
+}
