@@ -102,20 +102,76 @@ impl Analysis {
     }
 }
 
-/// How the message of a document that does not parse starts; other input problems are files
-/// that could not be read at all.
+/// How the message of a document that does not parse starts.
 const PARSE_PROBLEM_PREFIX: &str = "cannot parse: ";
 
-/// Whether `p` is a document that does not parse (the file was read), as opposed to a file
-/// that could not be read at all (a tool error for SARIF).
+/// Whether `p` is about a document of a file that was read (it does not parse, or kubectl
+/// refuses it), as opposed to a file that could not be read at all (a tool error for SARIF).
 pub fn is_parse_problem(p: &InputProblem) -> bool {
-    p.message.starts_with(PARSE_PROBLEM_PREFIX)
+    p.file_read
 }
 
 /// Whether a file's text may hold a cluster definition: an eksctl `ClusterConfig` or an EKS
 /// API profile. A cheap test before parsing; the model decides.
 fn may_define_cluster(text: &str) -> bool {
-    text.contains("ClusterConfig") || text.contains("fargateProfileName")
+    mentions(text, &["ClusterConfig", "fargateProfileName"])
+}
+
+/// Whether `text` holds one of `needles` as written or once its escapes are read: a text
+/// pre-filter that an escaped key (`"\u0061piVersion"` in JSON, `"Cluster\x43onfig"` in
+/// YAML, a double-quoted line broken with `\`) cannot slip past. Only text with a backslash
+/// is unescaped (into a copy).
+fn mentions(text: &str, needles: &[&str]) -> bool {
+    if needles.iter().any(|n| text.contains(n)) {
+        return true;
+    }
+    if !text.contains('\\') {
+        return false;
+    }
+    let plain = unescape(text);
+    needles.iter().any(|n| plain.contains(n))
+}
+
+/// `text` with the escapes of JSON and YAML double-quoted strings read wherever they are (a
+/// pre-filter does not know strings from the rest): `\xXX`, `\uXXXX` and `\UXXXXXXXX` as
+/// their character, another escaped character as itself, and a `\` that ends a line joined to
+/// the next line without its leading blanks.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let mut chars = after.chars();
+        let Some(c) = chars.next() else {
+            out.push('\\');
+            rest = "";
+            break;
+        };
+        let width = match c {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            _ => 0,
+        };
+        let hex = after
+            .get(1..1 + width)
+            .filter(|h| width > 0 && h.len() == width && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        rest = if let Some(ch) = hex
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+        {
+            out.push(ch);
+            &after[1 + width..]
+        } else if c == '\n' || c == '\r' {
+            chars.as_str().trim_start_matches(['\n', ' ', '\t'])
+        } else {
+            out.push(c);
+            chars.as_str()
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `--find-clusters`: the files of the repository (from its root, or the current folder
@@ -204,15 +260,38 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
         return skip("Helm template: pipe `helm template` output on stdin instead");
     }
     // JSON files are many and rarely ours (package.json, tsconfig.json with comments):
-    // only those that can hold an object we read are parsed.
+    // only those that can hold an object we read are parsed, escaped keys included.
     if ends_with_ignore_case(path, ".json")
-        && !text.contains("\"apiVersion\"")
-        && !text.contains("\"fargateProfileName\"")
+        && !mentions(text, &["\"apiVersion\"", "\"fargateProfileName\""])
     {
         return skip("JSON that is not a Kubernetes object or an EKS API profile");
     }
-    let parsed = yaml::parse(text, limits);
-    let problems = parsed
+    let mut facts = FileFacts::default();
+    // Documents kubectl refuses for not being objects; problems only when the file is
+    // Kubernetes input (see below), kept up to the error limit and counted past it.
+    let mut not_objects: Vec<model::NotAnObject> = Vec::new();
+    let mut more_not_objects = 0usize;
+    let mut manifest_like = false;
+    // One document at a time: each is read into the facts and dropped, so that memory is
+    // bounded by the largest document, not by the number of documents.
+    let parsed = yaml::parse_each(
+        text,
+        limits,
+        // Kept while the parser's comments are at hand, so suppressions need no second parse.
+        &crate::source::is_directive,
+        &mut |doc| match model::not_an_object(id, &doc) {
+            Some(n) => {
+                manifest_like |= n.looks_like_manifest;
+                if not_objects.len() < limits.max_errors {
+                    not_objects.push(n);
+                } else {
+                    more_not_objects += 1;
+                }
+            }
+            None => model::extract_document(id, &doc, &mut facts),
+        },
+    );
+    let mut problems = parsed
         .errors
         .iter()
         .map(|e| InputProblem {
@@ -222,17 +301,48 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
             },
             message: format!("{PARSE_PROBLEM_PREFIX}{}", e.message),
             help: "fix the document here; the other documents of the file are still checked",
+            file_read: true,
         })
         .collect::<Vec<_>>();
-    let facts = model::extract(id, &parsed);
+    let mut more = parsed.more_errors;
+    let not_object_documents = not_objects.len() + more_not_objects;
+    // A string or list document is kubectl's problem only in a file meant for it: one with
+    // Kubernetes objects, or whose string or list itself looks like manifests. A YAML list
+    // elsewhere (an Ansible playbook) is not ours.
+    if facts.recognized || manifest_like {
+        problems.extend(not_objects.into_iter().map(|n| InputProblem {
+            loc: n.loc,
+            message: n.message,
+            help: n.help,
+            file_read: true,
+        }));
+        more += more_not_objects;
+        problems.sort_by_key(|p| p.loc.span.start_byte);
+        if problems.len() > limits.max_errors {
+            more += problems.len() - limits.max_errors;
+            problems.truncate(limits.max_errors);
+        }
+    }
+    if let Some(last) = problems.last().map(|p| p.loc)
+        && more > 0
+    {
+        problems.push(InputProblem {
+            loc: last,
+            message: format!(
+                "{more} more documents of this file cannot be read; only the first {} are reported",
+                limits.max_errors
+            ),
+            help: "fix the documents reported first; the other documents of the file are still checked",
+            file_read: true,
+        });
+    }
+    // Every document read counts once in the summary: `analyze` adds the problems to
+    // `facts.documents`, and one problem may stand for many documents.
+    let represented = parsed.errors.len() + parsed.more_errors + not_object_documents;
+    facts.documents += parsed.empty_documents + represented.saturating_sub(problems.len());
     let skipped = (!facts.recognized && problems.is_empty())
         .then_some("no Kubernetes object, eksctl ClusterConfig or EKS API profile");
-    // Kept while the parser's comments are at hand, so suppressions need no second parse.
-    let directive_comments = parsed
-        .comments
-        .into_iter()
-        .filter(|c| crate::source::is_directive(&c.text))
-        .collect();
+    let directive_comments = parsed.comments;
     Parsed {
         facts,
         problems,
@@ -308,6 +418,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
                             loc: point(id, line, column),
                             message: e.to_string(),
                             help: "fargate-lint reads UTF-8 text files; exclude this one with --exclude or an .ignore entry if it is not a manifest",
+                            file_read: false,
                         }],
                         skipped: None,
                         directive_comments: Vec::new(),
@@ -467,4 +578,30 @@ fn belongs(scopes: &[Scope<'_>], path: Option<&std::path::Path>) -> bool {
                     .is_ok_and(|rel| globs.is_match(rel))
             }),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_read_before_the_pre_filter_looks() {
+        assert_eq!(unescape(r#""\u0061piVersion""#), "\"apiVersion\"");
+        assert_eq!(
+            unescape(r#"kind: "Cluster\x43onfig""#),
+            "kind: \"ClusterConfig\""
+        );
+        assert_eq!(unescape(r"\U00000041\\u0041"), "A\\u0041");
+        assert_eq!(unescape("\"Cluster\\\n   Config\""), "\"ClusterConfig\"");
+        // Not an escape: kept as written, never a panic on a cut-off one.
+        assert_eq!(unescape(r"\u00zz \x4"), "u00zz x4");
+        assert_eq!(unescape(r"\u+041 \ud800"), "u+041 ud800");
+        assert_eq!(unescape("end\\"), "end\\");
+        assert_eq!(unescape("é\\é"), "éé");
+        assert!(mentions(
+            r#"{"\u0066argateProfileName": "p"}"#,
+            &["\"fargateProfileName\""]
+        ));
+        assert!(!mentions(r#"{"name": "a\nb"}"#, &["\"apiVersion\""]));
+    }
 }

@@ -154,10 +154,13 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// A problem with an input file itself: unreadable, binary, not UTF-8, or a document that
-/// does not parse.
+/// does not parse or that kubectl refuses (a string or a list, not an object).
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputProblem {
     pub loc: Loc,
     pub message: String,
     pub help: &'static str,
+    /// The file was read and the problem is in one of its documents; `false` when the file
+    /// could not be read at all.
+    pub file_read: bool,
 }

@@ -2,7 +2,7 @@
 //! and region become one cluster; workloads get their namespace (object, else the
 //! kustomization of their folder, else the default); kustomize patch files are dropped.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::extract::{FileFacts, Kustomization};
 use super::types::*;
@@ -52,6 +52,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
     }
 
     let mut model = Model::default();
+    let mut by_name = ClustersByName::default();
     for f in files {
         let FileFacts {
             clusters,
@@ -66,10 +67,11 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             ingress_class_params,
             ..
         } = f.facts;
+        model.unresolved_at.extend(unresolved.iter().map(|u| u.loc));
         model.unresolved.extend(unresolved);
         model.invalid.extend(invalid);
         for c in clusters {
-            merge_cluster(&mut model.clusters, c);
+            merge_cluster(&mut model.clusters, &mut by_name, c);
         }
         if patches.contains(&normalize(&f.path)) {
             stats.patch_files += 1;
@@ -119,14 +121,25 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
     (model, stats)
 }
 
+/// Per cluster name, the indexes of the clusters of that name, in order: a file of 40,000
+/// EKS API profiles of as many clusters is merged in linear time, not by scanning every
+/// cluster for each.
+type ClustersByName = HashMap<String, Vec<usize>>;
+
 /// Adds a (partial) cluster definition: same name and region, or same name where one side
 /// does not say its region (EKS API JSON), is the same cluster.
-fn merge_cluster(clusters: &mut Vec<Cluster>, c: Cluster) {
-    let same = clusters.iter_mut().find(|k| {
-        k.name == c.name && (k.region == c.region || k.region.is_none() || c.region.is_none())
+fn merge_cluster(clusters: &mut Vec<Cluster>, by_name: &mut ClustersByName, c: Cluster) {
+    let same_name = by_name.entry(c.name.clone()).or_default();
+    let same = same_name.iter().copied().find(|&i| {
+        clusters
+            .get(i)
+            .is_some_and(|k| k.region == c.region || k.region.is_none() || c.region.is_none())
     });
-    match same {
-        None => clusters.push(c),
+    match same.and_then(|i| clusters.get_mut(i)) {
+        None => {
+            same_name.push(clusters.len());
+            clusters.push(c);
+        }
         Some(k) => {
             for f in c.files {
                 if !k.files.contains(&f) {

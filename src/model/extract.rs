@@ -6,7 +6,7 @@ use super::text::{self, Reader, is_placeholder};
 use super::types::*;
 use super::validate::{Invalid, ObjectShape, duplicate_keys, validate_object};
 use crate::source::{ClusterId, FileId, Loc, WorkloadId};
-use crate::yaml::{NodeRef, ParsedFile};
+use crate::yaml::{Document, NodeRef, ParsedFile, ScalarStyle};
 
 /// A value the model needs that is a placeholder; checks that need it are partial (FL002).
 #[derive(Debug, Clone, PartialEq)]
@@ -48,118 +48,207 @@ pub struct FileFacts {
     pub ingress_class_params: Vec<IngressClassParams>,
 }
 
+/// A document kubectl refuses because it is not an object: its root is a string (`--- |`
+/// followed by the text of a manifest makes one) or a list. Nothing of it reaches the
+/// cluster, and fargate-lint cannot read it either.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotAnObject {
+    /// The document's start (its `---`).
+    pub loc: Loc,
+    pub message: String,
+    pub help: &'static str,
+    /// It was meant for the cluster: a string with an `apiVersion:` or `kind:` line, or a
+    /// list of objects with `apiVersion` and `kind`. Otherwise only a file with other
+    /// Kubernetes objects makes it a problem (a YAML list elsewhere is not ours).
+    pub looks_like_manifest: bool,
+}
+
+/// The value after the first `key:` in `text` that starts it or follows white space: how a
+/// manifest in a string shows, with its lines kept (`|`) or folded into one (`>`).
+fn key_value<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let pattern = format!("{key}:");
+    text.match_indices(&pattern).find_map(|(at, _)| {
+        let starts = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let rest = &text[at + pattern.len()..];
+        let separated = rest.chars().next().is_none_or(char::is_whitespace);
+        (starts && separated).then(|| rest.split_whitespace().next().unwrap_or(""))
+    })
+}
+
+/// Whether `doc` is one kubectl refuses for not being an object, and what to say about it.
+/// Empty documents (`---` alone, `~`) are skipped by kubectl and never come here.
+pub fn not_an_object(file: FileId, doc: &Document) -> Option<NotAnObject> {
+    let root = doc.root()?.resolved();
+    let loc = Loc {
+        file,
+        span: doc.span,
+    };
+    const HELP: &str = "kubectl reads each document between `---` lines as one object: put `---` on a line of its own and the object's keys below it";
+    if let Some((value, style)) = root.scalar() {
+        if root.is_null() {
+            return None;
+        }
+        let kind = key_value(value, "kind").filter(|k| !k.is_empty());
+        let holds = kind.map_or(String::new(), |k| format!(" (it holds `kind: {k}`)"));
+        let looks_like_manifest = kind.is_some() || key_value(value, "apiVersion").is_some();
+        let message = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                let indicator = if style == ScalarStyle::Literal {
+                    "|"
+                } else {
+                    ">"
+                };
+                format!(
+                    "this document is one block scalar (`{indicator}`): everything up to the next `---` line is a single string, not an object{holds}; kubectl refuses the document, and nothing in it is read"
+                )
+            }
+            _ => format!(
+                "this document is a single string, not an object{holds}; kubectl refuses it"
+            ),
+        };
+        return Some(NotAnObject {
+            loc,
+            message,
+            help: HELP,
+            looks_like_manifest,
+        });
+    }
+    if root.is_seq() {
+        let looks_like_manifest = root.items().any(|i| {
+            let i = i.resolved();
+            i.get("apiVersion").is_some() && i.get("kind").is_some()
+        });
+        return Some(NotAnObject {
+            loc,
+            message: "this document is a list, not an object; kubectl refuses it".to_string(),
+            help: "write each object as a document of its own after a `---` line, or the list as a `kind: List` object with `items:`",
+            looks_like_manifest,
+        });
+    }
+    None
+}
+
 /// Nesting of `kind: List` inside `kind: List` that is followed.
 const MAX_LIST_DEPTH: usize = 4;
 
+/// The facts of a parsed file: [`extract_document`] of each of its documents.
 pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
-    let r = Reader { file };
     let mut facts = FileFacts {
-        documents: parsed.documents.len(),
+        documents: parsed.empty_documents,
         ..FileFacts::default()
     };
     for doc in &parsed.documents {
-        let Some(root) = doc.root() else { continue };
-        // A key twice in a document that kubectl, eksctl or the EKS API reads.
-        let resolved_root = root.resolved();
-        let read_elsewhere = (resolved_root.get("apiVersion").is_some()
-            && resolved_root.get("kind").is_some())
-            || resolved_root.get("fargateProfileName").is_some();
-        if read_elsewhere {
-            duplicate_keys(r, doc, &mut facts.invalid);
-        }
-        let mut stack = vec![(root.resolved(), 0usize)];
-        // A List item written as an alias of another item is the same object, not a second
-        // one: read each node once.
-        let mut seen = std::collections::HashSet::new();
-        while let Some((node, depth)) = stack.pop() {
-            if !seen.insert(node.id()) {
-                continue;
-            }
-            let api = node.get("apiVersion").and_then(|n| n.as_str());
-            let kind = node.get("kind").and_then(|n| n.as_str());
-            match (api, kind) {
-                (Some(api), Some("ClusterConfig")) if api.starts_with("eksctl.io/") => {
-                    facts.recognized = true;
-                    validate_object(r, node, ObjectShape::ClusterConfig, &mut facts.invalid);
-                    facts
-                        .clusters
-                        .push(eksctl_cluster(r, node, &mut facts.unresolved));
-                }
-                (Some(api), Some("Kustomization"))
-                    if api.starts_with("kustomize.config.k8s.io/") =>
-                {
-                    facts.recognized = true;
-                    facts.kustomization = Some(kustomization(node));
-                }
-                (Some(_), Some(kind)) if kind.ends_with("List") && node.get("items").is_some() => {
-                    facts.recognized = true;
-                    if depth < MAX_LIST_DEPTH {
-                        // Reversed so that items come out in file order.
-                        let items: Vec<_> = node
-                            .get("items")
-                            .into_iter()
-                            .flat_map(|i| i.items())
-                            .collect();
-                        stack.extend(items.into_iter().rev().map(|i| (i.resolved(), depth + 1)));
-                    }
-                }
-                (Some(_), Some("Service")) => {
-                    facts.recognized = true;
-                    validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
-                    facts.services.push(service(r, node));
-                }
-                (Some(api), Some("Ingress"))
-                    if api.starts_with("networking.k8s.io/") || api.starts_with("extensions/") =>
-                {
-                    facts.recognized = true;
-                    validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
-                    facts.ingresses.push(ingress(r, node));
-                }
-                (Some(_), Some("PersistentVolumeClaim")) => {
-                    facts.recognized = true;
-                    validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
-                    facts.claims.push(claim(r, node));
-                }
-                (Some(api), Some("IngressClass")) if api.starts_with("networking.k8s.io/") => {
-                    facts.recognized = true;
-                    facts.ingress_classes.extend(ingress_class(r, node));
-                }
-                (Some(api), Some("IngressClassParams")) if api.starts_with("elbv2.k8s.aws/") => {
-                    facts.recognized = true;
-                    facts
-                        .ingress_class_params
-                        .extend(ingress_class_params(r, node));
-                }
-                (Some(api), Some("StorageClass")) if api.starts_with("storage.k8s.io/") => {
-                    facts.recognized = true;
-                    if let Some(sc) = storage_class(r, node) {
-                        facts.storage_classes.push(sc);
-                    }
-                }
-                (Some(_), Some(kind)) => {
-                    facts.recognized = true;
-                    let w = workload(r, node, kind, &mut facts.unresolved);
-                    let shape = match (&w, workload_kind(kind)) {
-                        (None, _) => ObjectShape::Object,
-                        (Some(_), Some(WorkloadKind::Pod)) => ObjectShape::Pod,
-                        (Some(_), Some(_)) => ObjectShape::Workload,
-                        (Some(_), None) => ObjectShape::TemplateOwner,
-                    };
-                    validate_object(r, node, shape, &mut facts.invalid);
-                    facts.workloads.extend(w);
-                }
-                _ if node.get("fargateProfileName").is_some() => {
-                    facts.recognized = true;
-                    validate_object(r, node, ObjectShape::EksApiProfile, &mut facts.invalid);
-                    facts
-                        .clusters
-                        .push(eks_api_profile(r, node, &mut facts.unresolved));
-                }
-                _ => {}
-            }
-        }
+        extract_document(file, doc, &mut facts);
     }
     facts
+}
+
+/// Adds what one document of `file` holds to `facts` (and counts it), so that a file is read
+/// one document at a time and no document is kept once read.
+pub fn extract_document(file: FileId, doc: &Document, facts: &mut FileFacts) {
+    let r = Reader { file };
+    facts.documents += 1;
+    let Some(root) = doc.root() else { return };
+    // A key twice in a document that kubectl, eksctl or the EKS API reads.
+    let resolved_root = root.resolved();
+    let read_elsewhere = (resolved_root.get("apiVersion").is_some()
+        && resolved_root.get("kind").is_some())
+        || resolved_root.get("fargateProfileName").is_some();
+    if read_elsewhere {
+        duplicate_keys(r, doc, &mut facts.invalid);
+    }
+    let mut stack = vec![(root.resolved(), 0usize)];
+    // A List item written as an alias of another item is the same object, not a second
+    // one: read each node once.
+    let mut seen = std::collections::HashSet::new();
+    while let Some((node, depth)) = stack.pop() {
+        if !seen.insert(node.id()) {
+            continue;
+        }
+        let api = node.get("apiVersion").and_then(|n| n.as_str());
+        let kind = node.get("kind").and_then(|n| n.as_str());
+        match (api, kind) {
+            (Some(api), Some("ClusterConfig")) if api.starts_with("eksctl.io/") => {
+                facts.recognized = true;
+                validate_object(r, node, ObjectShape::ClusterConfig, &mut facts.invalid);
+                facts
+                    .clusters
+                    .push(eksctl_cluster(r, node, &mut facts.unresolved));
+            }
+            (Some(api), Some("Kustomization")) if api.starts_with("kustomize.config.k8s.io/") => {
+                facts.recognized = true;
+                facts.kustomization = Some(kustomization(node));
+            }
+            (Some(_), Some(kind)) if kind.ends_with("List") && node.get("items").is_some() => {
+                facts.recognized = true;
+                if depth < MAX_LIST_DEPTH {
+                    // Reversed so that items come out in file order.
+                    let items: Vec<_> = node
+                        .get("items")
+                        .into_iter()
+                        .flat_map(|i| i.items())
+                        .collect();
+                    stack.extend(items.into_iter().rev().map(|i| (i.resolved(), depth + 1)));
+                }
+            }
+            (Some(_), Some("Service")) => {
+                facts.recognized = true;
+                validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
+                facts.services.push(service(r, node));
+            }
+            (Some(api), Some("Ingress"))
+                if api.starts_with("networking.k8s.io/") || api.starts_with("extensions/") =>
+            {
+                facts.recognized = true;
+                validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
+                facts.ingresses.push(ingress(r, node));
+            }
+            (Some(_), Some("PersistentVolumeClaim")) => {
+                facts.recognized = true;
+                validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
+                facts.claims.push(claim(r, node));
+            }
+            (Some(api), Some("IngressClass")) if api.starts_with("networking.k8s.io/") => {
+                facts.recognized = true;
+                facts.ingress_classes.extend(ingress_class(r, node));
+            }
+            (Some(api), Some("IngressClassParams")) if api.starts_with("elbv2.k8s.aws/") => {
+                facts.recognized = true;
+                facts
+                    .ingress_class_params
+                    .extend(ingress_class_params(r, node));
+            }
+            (Some(api), Some("StorageClass")) if api.starts_with("storage.k8s.io/") => {
+                facts.recognized = true;
+                if let Some(sc) = storage_class(r, node) {
+                    facts.storage_classes.push(sc);
+                }
+            }
+            (Some(_), Some(kind)) => {
+                facts.recognized = true;
+                let w = workload(r, node, kind, &mut facts.unresolved);
+                let shape = match (&w, workload_kind(kind)) {
+                    (None, _) => ObjectShape::Object,
+                    (Some(_), Some(WorkloadKind::Pod)) => ObjectShape::Pod,
+                    (Some(_), Some(_)) => ObjectShape::Workload,
+                    (Some(_), None) => ObjectShape::TemplateOwner,
+                };
+                validate_object(r, node, shape, &mut facts.invalid);
+                facts.workloads.extend(w);
+            }
+            _ if node.get("fargateProfileName").is_some() => {
+                facts.recognized = true;
+                validate_object(r, node, ObjectShape::EksApiProfile, &mut facts.invalid);
+                facts
+                    .clusters
+                    .push(eks_api_profile(r, node, &mut facts.unresolved));
+            }
+            _ => {}
+        }
+    }
 }
 
 fn unresolved_text(t: &Option<Text>, tag: Option<&str>, what: &str, out: &mut Vec<Unresolved>) {

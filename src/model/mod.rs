@@ -8,7 +8,9 @@ mod types;
 mod validate;
 
 pub use assemble::{AssembleStats, FileEntry, assemble};
-pub use extract::{FileFacts, Kustomization, Unresolved, extract};
+pub use extract::{
+    FileFacts, Kustomization, NotAnObject, Unresolved, extract, extract_document, not_an_object,
+};
 pub use text::is_placeholder;
 pub use types::*;
 pub use validate::Invalid;

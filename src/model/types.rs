@@ -373,6 +373,10 @@ pub struct Model {
     pub ingress_class_params: Vec<IngressClassParams>,
     /// Values the model needs that are placeholders (FL002).
     pub unresolved: Vec<super::Unresolved>,
+    /// Where the values of `unresolved` are, for [`Model::is_unresolved`]: a set, so that a
+    /// rule asking about every label of a workload stays linear. Filled by
+    /// [`super::assemble`] with `unresolved`.
+    pub unresolved_at: std::collections::HashSet<Loc>,
     /// Fields Kubernetes or eksctl would refuse (FL005).
     pub invalid: Vec<super::Invalid>,
 }
@@ -388,6 +392,13 @@ impl Cluster {
                 .region
                 .as_deref()
                 .is_some_and(super::text::is_region_placeholder)
+    }
+}
+
+impl Model {
+    /// Whether the value at `loc` is one of [`Model::unresolved`].
+    pub fn is_unresolved(&self, loc: Loc) -> bool {
+        self.unresolved_at.contains(&loc)
     }
 }
 

@@ -293,8 +293,7 @@ impl Context<'_> {
     /// A value that is only known once the file is rendered or deployed (`${VAR}`, `!Ref`):
     /// FL002 reports it, and the rules that would check it leave it alone.
     pub fn is_placeholder(&self, text: &Text) -> bool {
-        crate::model::is_placeholder(&text.value, None)
-            || self.model.unresolved.iter().any(|u| u.loc == text.loc)
+        crate::model::is_placeholder(&text.value, None) || self.model.is_unresolved(text.loc)
     }
 }
 

@@ -5,7 +5,7 @@
 mod parse;
 mod tree;
 
-pub use parse::{Limits, parse};
+pub use parse::{Limits, parse, parse_each};
 pub use tree::{Comment, Document, NodeId, NodeKind, NodeRef, ParseError, ParsedFile};
 
 /// How a scalar was written.

@@ -2,6 +2,11 @@
 //! knows the parser crate. The tree is built with an explicit stack (no recursion), nesting
 //! is bounded, aliases stay references, and a broken document is recorded and skipped so the
 //! documents after it still count.
+//!
+//! Memory is bounded by one document: [`parse_each`] hands every document to its caller as
+//! soon as it ends and keeps nothing of it, empty documents (`---` alone) are only counted,
+//! and only the comments the caller asks for are kept. [`parse`] collects the documents, for
+//! callers that want the whole file at once.
 
 use std::collections::HashMap;
 
@@ -21,6 +26,9 @@ pub struct Limits {
     /// Nodes a document may have once its aliases are expanded: what kubectl's YAML reader
     /// would build. Past it the document is refused as a YAML bomb.
     pub max_expanded_nodes: u64,
+    /// Errors kept per file; the others are only counted ([`ParsedFile::more_errors`]), so
+    /// that a file of a million broken documents does not make a million reports.
+    pub max_errors: usize,
 }
 
 impl Default for Limits {
@@ -29,6 +37,7 @@ impl Default for Limits {
             max_depth: 128,
             max_nodes: 2_000_000,
             max_expanded_nodes: 1_000_000,
+            max_errors: 100,
         }
     }
 }
@@ -85,6 +94,30 @@ struct Builder {
 }
 
 impl Builder {
+    /// Ready for the next document; buffers keep their capacity, so that a file of many
+    /// small documents does not allocate per document.
+    fn reset(&mut self) {
+        self.doc.nodes.clear();
+        self.doc.root = None;
+        self.doc.span = Span::default();
+        self.stack.clear();
+        self.anchors.clear();
+        self.expanded.clear();
+    }
+
+    /// Whether the document is empty: nothing, or a plain null (`---` alone, `~`, `null`)
+    /// without tag; kubectl skips such documents.
+    fn is_empty_document(&self) -> bool {
+        match self.doc.root.and_then(|r| self.doc.nodes.get(r.0 as usize)) {
+            None => true,
+            Some(node) => {
+                node.tag.is_none()
+                    && matches!(&node.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain }
+                        if super::tree::is_null_text(value))
+            }
+        }
+    }
+
     fn push_node(&mut self, kind: NodeKind, span: Span, tag: Option<Box<str>>) -> NodeId {
         let id = NodeId(u32::try_from(self.doc.nodes.len()).unwrap_or(u32::MAX));
         let count = match &kind {
@@ -190,8 +223,34 @@ fn error(e: &ScanError) -> ParseError {
     }
 }
 
-/// Parses every document of `text`. Never panics on any input.
+/// Records `e`, or only counts it past [`Limits::max_errors`].
+fn push_error(out: &mut ParsedFile, limits: Limits, e: ParseError) {
+    if out.errors.len() < limits.max_errors {
+        out.errors.push(e);
+    } else {
+        out.more_errors += 1;
+    }
+}
+
+/// Parses every document of `text` into [`ParsedFile::documents`], with every comment.
+/// Never panics on any input.
 pub fn parse(text: &str, limits: Limits) -> ParsedFile {
+    let mut documents = Vec::new();
+    let mut out = parse_each(text, limits, &|_| true, &mut |doc| documents.push(doc));
+    out.documents = documents;
+    out
+}
+
+/// Parses every document of `text`, giving each non-empty one to `on_document` as soon as it
+/// ends (in file order) instead of keeping it; the result has the errors, the number of
+/// empty documents, and the comments whose text (after `#`) `keep_comment` accepts. Never
+/// panics on any input.
+pub fn parse_each(
+    text: &str,
+    limits: Limits,
+    keep_comment: &dyn Fn(&str) -> bool,
+    on_document: &mut dyn FnMut(Document),
+) -> ParsedFile {
     let options = granit_parser::options! {
         flow_nesting_limit: limits.max_depth,
         block_nesting_limit: limits.max_depth,
@@ -206,13 +265,13 @@ pub fn parse(text: &str, limits: Limits) -> ParsedFile {
             None => break,
             Some(Ok(pair)) => pair,
             Some(Err(e)) => {
-                out.errors.push(error(&e));
-                b = Builder::default();
+                push_error(&mut out, limits, error(&e));
+                b.reset();
                 match parser.proceed_next_document() {
                     Ok(true) => continue,
                     Ok(false) => break,
                     Err(e) => {
-                        out.errors.push(error(&e));
+                        push_error(&mut out, limits, error(&e));
                         break;
                     }
                 }
@@ -221,26 +280,31 @@ pub fn parse(text: &str, limits: Limits) -> ParsedFile {
         let sp_ours = span(&sp);
         match event {
             Event::DocumentStart(..) => {
-                b = Builder::default();
+                b.reset();
                 b.doc.span = sp_ours;
             }
             Event::DocumentEnd => {
-                let doc = std::mem::take(&mut b.doc);
-                let expanded = doc.root.map_or(0, |r| b.expanded[r.0 as usize]);
+                let expanded = b.doc.root.map_or(0, |r| b.expanded[r.0 as usize]);
                 if expanded > limits.max_expanded_nodes {
-                    out.errors.push(ParseError {
-                        message: format!(
-                            "excessive aliasing: with its aliases expanded this document has more than {} nodes (a YAML bomb?); kubectl refuses such documents",
-                            limits.max_expanded_nodes
-                        ),
-                        span: doc.span,
-                    });
-                } else if doc.root.is_some() {
-                    out.documents.push(doc);
+                    push_error(
+                        &mut out,
+                        limits,
+                        ParseError {
+                            message: format!(
+                                "excessive aliasing: with its aliases expanded this document has more than {} nodes (a YAML bomb?); kubectl refuses such documents",
+                                limits.max_expanded_nodes
+                            ),
+                            span: b.doc.span,
+                        },
+                    );
+                } else if b.is_empty_document() {
+                    out.empty_documents += 1;
+                } else {
+                    on_document(std::mem::take(&mut b.doc));
                 }
-                b = Builder::default();
+                b.reset();
             }
-            Event::Comment(text, _) => out.comments.push(Comment {
+            Event::Comment(text, _) if keep_comment(&text) => out.comments.push(Comment {
                 text: text.into_owned(),
                 span: sp_ours,
             }),
@@ -296,14 +360,18 @@ pub fn parse(text: &str, limits: Limits) -> ParsedFile {
             _ => {}
         }
         if b.doc.nodes.len() > limits.max_nodes {
-            out.errors.push(ParseError {
-                message: format!(
-                    "document has more than {} nodes; the rest of it is not read",
-                    limits.max_nodes
-                ),
-                span: sp_ours,
-            });
-            b = Builder::default();
+            push_error(
+                &mut out,
+                limits,
+                ParseError {
+                    message: format!(
+                        "document has more than {} nodes; the rest of it is not read",
+                        limits.max_nodes
+                    ),
+                    span: sp_ours,
+                },
+            );
+            b.reset();
             match parser.proceed_next_document() {
                 Ok(true) => continue,
                 _ => break,

@@ -55,8 +55,14 @@ pub struct ParseError {
 /// A parsed file: its good documents, the errors of the broken ones, and its comments.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedFile {
+    /// The documents that are not empty, in file order ([`super::parse_each`] hands them
+    /// over instead and leaves this empty).
     pub documents: Vec<Document>,
+    /// Documents that are nothing or a plain null (`---` alone): counted, not kept.
+    pub empty_documents: usize,
     pub errors: Vec<ParseError>,
+    /// Errors past [`super::Limits::max_errors`]: counted, not kept.
+    pub more_errors: usize,
     pub comments: Vec<Comment>,
 }
 
@@ -318,6 +324,6 @@ impl<'a> NodeRef<'a> {
     }
 }
 
-fn is_null_text(v: &str) -> bool {
+pub(super) fn is_null_text(v: &str) -> bool {
     matches!(v, "" | "~" | "null" | "Null" | "NULL")
 }
