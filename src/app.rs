@@ -207,8 +207,9 @@ fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
 }
 
 /// Every rule on the analysis: the findings `check` reports before `--select`/`--ignore`
-/// (and `predict` counts per workload), with the configuration's `[rules]` applied.
-fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
+/// (and `predict` counts per workload), with the configuration's `[rules]` applied. Public
+/// for the fuzz target (`fuzz/`), which runs the pipeline without the command line.
+pub fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
     // The configuration extends the built-in list; it does not replace it.
     let allowed: Vec<&str> = DEFAULT_ALLOWED_REGISTRIES
         .iter()
