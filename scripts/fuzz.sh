@@ -6,9 +6,10 @@
 #
 # A crash (a panic or a broken invariant), an input taking over 1 s or a run over 512 MB is a
 # failure: libFuzzer stops and writes the input to fuzz/artifacts/TARGET/. Minimise it with
-#   cargo +nightly fuzz tmin TARGET fuzz/artifacts/TARGET/crash-...
+#   cargo +nightly fuzz tmin -s none TARGET fuzz/artifacts/TARGET/crash-...
 # and keep it under testdata/hostile/fuzz/ (tests/fuzz_regressions.rs runs every file there).
-# One job, one worker: the machines are shared. Extra libFuzzer flags go in FUZZ_FLAGS.
+# One job, one worker: the machines are shared. Extra libFuzzer flags go in FUZZ_FLAGS (the
+# last of a flag given twice wins), e.g. FUZZ_FLAGS="-len_control=0 -max_len=65536".
 set -euo pipefail
 
 seconds=${1:-600}
