@@ -336,37 +336,25 @@ fn backend_verdict(
 
 /// The workloads whose pods a Service selects: same namespace, every selector label on the
 /// pod. A Service without a selector has hand-made endpoints: nothing of ours.
-fn selected<'a>(cx: &'a Context<'_>, s: &'a Service) -> impl Iterator<Item = usize> + 'a {
-    cx.model
-        .workloads
-        .iter()
-        .enumerate()
-        .filter(move |(_, w)| {
-            !s.selector.is_empty()
-                && w.namespace == s.meta.namespace
-                && s.selector.iter().all(|want| {
-                    w.pod.labels.iter().any(|have| {
-                        have.key.value == want.key.value && have.value.value == want.value.value
-                    })
-                })
-        })
-        .map(|(i, _)| i)
+fn selected<'a>(pods: &PodIndex<'a>, s: &Service) -> impl Iterator<Item = WorkloadId> + 'a {
+    pods.selected(&s.meta.namespace, &s.selector)
+        .into_iter()
+        .map(|w| w.id)
 }
 
 /// The first workload among `reached` that lands on Fargate, with its landing, and how many
 /// others do.
 fn first_on_fargate<'a>(
     cx: &'a Context<'_>,
-    reached: impl Iterator<Item = usize>,
+    reached: impl Iterator<Item = WorkloadId>,
 ) -> Option<(&'a Workload, Landing<'a>, usize)> {
-    let mut seen = Vec::new();
-    let mut on_fargate = reached.filter_map(|i| {
+    let mut seen = std::collections::HashSet::new();
+    let mut on_fargate = reached.filter_map(|id| {
         // Two backends may select the same workload: count it once.
-        if seen.contains(&i) {
+        if !seen.insert(id) {
             return None;
         }
-        seen.push(i);
-        let w = cx.model.workloads.get(i)?;
+        let w = cx.model.workloads.get(id.index())?;
         cx.landing(w.id).map(|l| (w, l))
     });
     let (w, landing) = on_fargate.next()?;
@@ -391,7 +379,7 @@ fn report(
     object: ObjectRef,
     what: String,
     verdict: Verdict,
-    reached: impl Iterator<Item = usize>,
+    reached: impl Iterator<Item = WorkloadId>,
 ) {
     let Some((w, landing, others)) = first_on_fargate(cx, reached) else {
         return;
@@ -414,6 +402,16 @@ fn report(
 }
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let pods = PodIndex::new(cx.model);
+    // Services by namespace and name, for the Ingresses' backends.
+    let mut services_named: std::collections::HashMap<(&str, &str), Vec<&Service>> =
+        std::collections::HashMap::new();
+    for s in &cx.model.services {
+        services_named
+            .entry((s.meta.namespace.as_str(), s.meta.name.as_str()))
+            .or_default()
+            .push(s);
+    }
     for s in &cx.model.services {
         let Some(service_type) = s
             .service_type
@@ -431,7 +429,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             name: s.meta.name.clone(),
         };
         let what = format!("Service `{}` of type LoadBalancer", s.meta.name);
-        report(cx, rule, out, object, what, verdict, selected(cx, s));
+        report(cx, rule, out, object, what, verdict, selected(&pods, s));
     }
     for ing in &cx.model.ingresses {
         let AlbOwnership::Alb {
@@ -445,10 +443,21 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         // Each backend Service of the scan in the Ingress's namespace, once, with its
         // verdict; backends with the same fault make one finding.
         let mut groups: Vec<(Verdict, Vec<&Service>)> = Vec::new();
-        for s in cx.model.services.iter().filter(|s| {
-            s.meta.namespace == ing.meta.namespace
-                && ing.backends.iter().any(|b| b.value == s.meta.name)
-        }) {
+        // In model order, each once, as a scan of the Services would give them.
+        let mut backends: Vec<&Service> = ing
+            .backends
+            .iter()
+            .flat_map(|b| {
+                services_named
+                    .get(&(ing.meta.namespace.as_str(), b.value.as_str()))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+            })
+            .collect();
+        backends.sort_by_key(|s| (s.meta.loc.file, s.meta.loc.span.start_byte));
+        backends.dedup_by_key(|s| (s.meta.loc.file, s.meta.loc.span.start_byte));
+        for s in backends {
             let Some(mut verdict) = backend_verdict(cx, ing, s, &params, anchor) else {
                 continue;
             };
@@ -477,7 +486,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 name: ing.meta.name.clone(),
             };
             let what = format!("ALB Ingress `{}`", ing.meta.name);
-            let reached = services.into_iter().flat_map(|s| selected(cx, s));
+            let reached = services.into_iter().flat_map(|s| selected(&pods, s));
             report(cx, rule, out, object, what, verdict, reached);
         }
     }
