@@ -471,6 +471,8 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
     for (cluster, scopes) in model.clusters.iter_mut().zip(&scopes) {
         if let Some(ec2) = scopes.iter().rev().find_map(|s| s.scope.ec2_capacity) {
             cluster.ec2_capacity = ec2;
+            // The configuration says so in words.
+            cluster.profiles_only = false;
         }
     }
     let sizes: Vec<WorkloadSize> = model

@@ -342,6 +342,7 @@ mod tests {
     fn cluster(profiles: Vec<FargateProfile>, ec2_capacity: bool) -> Cluster {
         Cluster {
             id: ClusterId::default(),
+            profiles_only: false,
             name: "demo".to_string(),
             region: Some("us-east-1".to_string()),
             files: Vec::new(),

@@ -148,6 +148,7 @@ fn merge_cluster(clusters: &mut Vec<Cluster>, by_name: &mut ClustersByName, c: C
             }
             k.profiles.extend(c.profiles);
             k.ec2_capacity |= c.ec2_capacity;
+            k.profiles_only &= c.profiles_only;
             if k.region.is_none() {
                 k.region = c.region;
             }

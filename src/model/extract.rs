@@ -381,6 +381,13 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         }
     }
 
+    // Keys a file that only adds Fargate profiles to an existing cluster holds.
+    let profiles_only = node.entries().all(|(k, _)| {
+        matches!(
+            k.as_str(),
+            Some("apiVersion" | "kind" | "metadata" | "fargateProfiles" | "iam")
+        )
+    });
     let non_empty = |key: &str| node.get(key).is_some_and(|n| n.items().next().is_some());
     let ec2_capacity = non_empty("nodeGroups")
         || non_empty("managedNodeGroups")
@@ -443,6 +450,7 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         files: vec![r.file],
         profiles,
         ec2_capacity,
+        profiles_only,
         default_role: role(
             r,
             node.path(&["iam", "fargatePodExecutionRoleARN"]),
@@ -503,6 +511,7 @@ fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved
         // The file says nothing of nodes; assume the cluster has some rather than
         // predicting Pending pods from a lack of information.
         ec2_capacity: true,
+        profiles_only: false,
         default_role: None,
         public_subnets: Vec::new(),
         private_subnets: Vec::new(),

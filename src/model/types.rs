@@ -65,6 +65,10 @@ pub struct Cluster {
     pub profiles: Vec<FargateProfile>,
     /// EC2 capacity: node groups, managed node groups, Karpenter, Auto Mode, or declared.
     pub ec2_capacity: bool,
+    /// Every definition of the cluster holds only its name and Fargate profiles (and their
+    /// role): a file for `eksctl create fargateprofile` on a cluster made elsewhere, which
+    /// says nothing of its nodes. `ec2_capacity` is then `false` by default, not by word.
+    pub profiles_only: bool,
     /// eksctl `iam.fargatePodExecutionRoleARN`.
     pub default_role: Option<Text>,
     /// Subnet ids (or names) the configuration declares public / private.

@@ -33,11 +33,18 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 ),
                 PlacementReason::ComputeTypeEc2 => (
                     match_anchor(w),
-                    "`eks.amazonaws.com/compute-type: ec2` keeps it off Fargate and the cluster has no EC2 capacity".to_string(),
+                    "`eks.amazonaws.com/compute-type: ec2` keeps it off Fargate and the cluster's definition declares no EC2 capacity".to_string(),
                 ),
                 PlacementReason::CustomScheduler(name) => (
                     w.pod.scheduler_name.as_ref().map_or(match_anchor(w), |s| s.loc),
                     format!("scheduler `{name}` owns it, and the cluster has no EC2 nodes for it to use"),
+                ),
+                _ if cluster.profiles_only => (
+                    match_anchor(w),
+                    format!(
+                        "no Fargate profile selects namespace `{}` with its labels, and the cluster's definition holds only Fargate profiles: unless the cluster has EC2 nodes made elsewhere, nothing runs them",
+                        w.namespace
+                    ),
                 ),
                 _ => (
                     match_anchor(w),
@@ -47,8 +54,15 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     ),
                 ),
             };
-            out.push(
-                cx.placement_finding(
+            // Only a pod the scheduler refuses in any cluster, or a definition that says what
+            // compute the cluster has, makes this certain; a file of profiles alone may be
+            // adding them to a cluster whose nodes are defined elsewhere.
+            let uncertain = cluster.profiles_only
+                && matches!(
+                    placement.reason,
+                    PlacementReason::NoMatch | PlacementReason::ComputeTypeEc2
+                );
+            let mut finding = cx.placement_finding(
                     rule,
                     w,
                     cluster,
@@ -60,8 +74,11 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         cluster_label(cluster)
                     ),
                 )
-                .help("add a Fargate profile selector for the namespace (and labels) of these pods, or give the cluster EC2 capacity; if it has nodes made elsewhere (another file, the console), say so with `ec2-capacity = true` in its `[[clusters]]` table"),
-            );
+                .help("add a Fargate profile selector for the namespace (and labels) of these pods, or give the cluster EC2 capacity; if it has nodes made elsewhere (another file, the console), say so with `ec2-capacity = true` in its `[[clusters]]` table");
+            if uncertain {
+                finding.severity = Severity::Warning;
+            }
+            out.push(finding);
         }
     }
 }
