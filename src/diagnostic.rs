@@ -125,6 +125,31 @@ impl Finding {
         self
     }
 
+    /// A finding of rule `code` (`rule` its name) at `loc`, with nothing else filled in: the
+    /// one way to start a finding; the builder methods add the rest.
+    pub fn new(
+        code: &'static str,
+        rule: &'static str,
+        severity: Severity,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code,
+            rule,
+            severity,
+            message: message.into(),
+            help: None,
+            loc,
+            labels: Vec::new(),
+            cluster: None,
+            profile: None,
+            object: None,
+            subject: None,
+            suppressed: None,
+        }
+    }
+
     pub fn subject(mut self, subject: Subject) -> Self {
         self.subject = Some(subject);
         self

@@ -498,19 +498,11 @@ fn fl004(loc: Loc, message: String, severity: Severity) -> Finding {
         ),
         None => ("unused-suppression", ""),
     };
-    Finding {
-        code: FL004,
-        rule: name,
-        severity,
-        message,
-        help: (!help.is_empty()).then(|| help.to_string()),
-        loc,
-        labels: Vec::new(),
-        cluster: None,
-        profile: None,
-        object: None,
-        subject: None,
-        suppressed: None,
+    let finding = Finding::new(FL004, name, severity, loc, message);
+    if help.is_empty() {
+        finding
+    } else {
+        finding.help(help)
     }
 }
 

@@ -110,33 +110,25 @@ mod tests {
     }
 
     fn finding(severity: Severity, message: &str, help: Option<&str>) -> Finding {
-        Finding {
-            code: "FL101",
-            rule: "too-many-selectors",
-            severity,
-            message: message.into(),
-            help: help.map(String::from),
-            loc: Loc {
-                file: FileId(0),
-                span: Span {
-                    start: Pos {
-                        line: 12,
-                        column: 7,
-                    },
-                    end: Pos {
-                        line: 30,
-                        column: 22,
-                    },
-                    start_byte: 0,
-                    end_byte: 0,
+        let loc = Loc {
+            file: FileId(0),
+            span: Span {
+                start: Pos {
+                    line: 12,
+                    column: 7,
                 },
+                end: Pos {
+                    line: 30,
+                    column: 22,
+                },
+                start_byte: 0,
+                end_byte: 0,
             },
-            labels: Vec::new(),
-            cluster: None,
-            profile: None,
-            object: None,
-            subject: None,
-            suppressed: None,
+        };
+        let f = Finding::new("FL101", "too-many-selectors", severity, loc, message);
+        match help {
+            Some(h) => f.help(h),
+            None => f,
         }
     }
 

@@ -666,20 +666,7 @@ mod tests {
         }
         let findings: Vec<Finding> = locs
             .iter()
-            .map(|&loc| Finding {
-                code: "FL203",
-                rule: "privileged",
-                severity: Severity::Error,
-                message: String::new(),
-                help: None,
-                loc,
-                labels: Vec::new(),
-                cluster: None,
-                profile: None,
-                object: None,
-                subject: None,
-                suppressed: None,
-            })
+            .map(|&loc| Finding::new("FL203", "privileged", Severity::Error, loc, ""))
             .collect();
         assert_eq!(
             fingerprints(&files, &findings),

@@ -73,20 +73,7 @@ impl Landing<'_> {
 impl Context<'_> {
     /// A finding of `rule` at `loc`, with the rule's default severity.
     pub fn finding(&self, rule: &Rule, loc: Loc, message: impl Into<String>) -> Finding {
-        Finding {
-            code: rule.code,
-            rule: rule.name,
-            severity: rule.severity,
-            message: message.into(),
-            help: None,
-            loc,
-            labels: Vec::new(),
-            cluster: None,
-            profile: None,
-            object: None,
-            subject: None,
-            suppressed: None,
-        }
+        Finding::new(rule.code, rule.name, rule.severity, loc, message)
     }
 
     /// A finding about workload `w` (its object and identity filled in).
