@@ -1,5 +1,6 @@
-//! One run of the pipeline up to the findings: discover the inputs, parse them in
-//! parallel, build the model, place and size every workload in every cluster.
+//! One run of the pipeline up to the findings, in two steps: [`read_inputs`] gathers the
+//! inputs from the disk (the only step that touches the file system), and [`analyze`] parses
+//! them in parallel, builds the model, and places and sizes every workload in every cluster.
 
 use std::io::Read;
 
@@ -351,8 +352,27 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     }
 }
 
-/// Runs discover → parse → model → placement and sizing.
-pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, DiscoverError> {
+/// What a run reads, in path order: each input with whether it only lends its clusters
+/// (`--find-clusters`) and where it is on disk, links resolved (for `[[clusters]]`). Made from
+/// the disk by [`read_inputs`]; a run may as well start from files read out of a git
+/// revision or an editor buffer, with no canonical paths.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<Input>,
+    /// Per file: found by `--find-clusters`, so only its clusters count.
+    pub clusters_only: Vec<bool>,
+    /// Per file: its canonical path, when it has one and `[[clusters]]` needs it.
+    pub canonical: Vec<Option<std::path::PathBuf>>,
+    /// Per `[[clusters]]` table of the settings: its cluster file and its folder, resolved.
+    pub scope_paths: Vec<(Option<std::path::PathBuf>, std::path::PathBuf)>,
+    /// What the walk passed over on purpose.
+    pub not_read: Vec<NotRead>,
+}
+
+/// Discovery: the PATHs and `--cluster` files from the disk (and stdin), the cluster files
+/// of the repository with `--find-clusters`, in path order, with the canonical paths the
+/// `[[clusters]]` tables need. The only step of a run that looks at the file system.
+pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, DiscoverError> {
     let mut paths = settings.paths.clone();
     paths.extend(settings.cluster_files.iter().cloned());
     let discovery = discover(&paths, &settings.discover, stdin)?;
@@ -369,19 +389,13 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         inputs.into_iter().map(|i| (i, false)).collect()
     };
     inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    let found_cluster_files: Vec<FileId> = inputs
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, only))| *only)
-        .map(|(i, _)| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
-        .collect();
-    let inputs: Vec<Input> = inputs.into_iter().map(|(i, _)| i).collect();
+    let (files, clusters_only): (Vec<Input>, Vec<bool>) = inputs.into_iter().unzip();
     // Canonical paths, to recognise the files `[[clusters]]` names whatever way they were
     // reached; only needed (and only computed) when there are scopes.
-    let canonical: Vec<Option<std::path::PathBuf>> = if settings.cluster_scopes.is_empty() {
+    let canonical = if settings.cluster_scopes.is_empty() {
         Vec::new()
     } else {
-        inputs
+        files
             .iter()
             .map(|i| {
                 i.fs_path
@@ -390,6 +404,40 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             })
             .collect()
     };
+    let scope_paths = settings
+        .cluster_scopes
+        .iter()
+        .map(|s| {
+            (
+                std::fs::canonicalize(&s.file).ok(),
+                std::fs::canonicalize(&s.base).unwrap_or_else(|_| s.base.clone()),
+            )
+        })
+        .collect();
+    Ok(Inputs {
+        files,
+        clusters_only,
+        canonical,
+        scope_paths,
+        not_read,
+    })
+}
+
+/// Runs parse → model → placement and sizing on `inputs`, without touching the file system.
+pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
+    let Inputs {
+        files: inputs,
+        clusters_only,
+        canonical,
+        scope_paths,
+        not_read,
+    } = inputs;
+    let found_cluster_files: Vec<FileId> = clusters_only
+        .iter()
+        .enumerate()
+        .filter(|(_, only)| **only)
+        .map(|(i, _)| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
 
     let mut files = Vec::with_capacity(inputs.len());
     let mut problems = Vec::new();
@@ -467,7 +515,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
 
     let mut model = model;
     stats.patch_files = assembled.patch_files;
-    let scopes = scopes_of_clusters(&settings.cluster_scopes, &model, &canonical);
+    let scopes = scopes_of_clusters(&settings.cluster_scopes, &scope_paths, &model, &canonical);
     for (cluster, scopes) in model.clusters.iter_mut().zip(&scopes) {
         if let Some(ec2) = scopes.iter().rev().find_map(|s| s.scope.ec2_capacity) {
             cluster.ec2_capacity = ec2;
@@ -514,7 +562,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
             .collect(),
     );
 
-    Ok(Analysis {
+    Analysis {
         files: Files::new(files),
         model,
         placements,
@@ -526,7 +574,7 @@ pub fn analyze(settings: &Settings, stdin: &mut dyn Read) -> Result<Analysis, Di
         not_read,
         pricing: settings.pricing,
         directive_comments,
-    })
+    }
 }
 
 /// A `[[clusters]]` table with its folder resolved once (not per workload).
@@ -538,29 +586,26 @@ struct Scope<'s> {
 /// Per cluster of the model, the `[[clusters]]` tables whose file defines (part of) it.
 fn scopes_of_clusters<'s>(
     scopes: &'s [ClusterScope],
+    scope_paths: &[(Option<std::path::PathBuf>, std::path::PathBuf)],
     model: &Model,
     canonical: &[Option<std::path::PathBuf>],
 ) -> Vec<Vec<Scope<'s>>> {
-    let files: Vec<Option<std::path::PathBuf>> = scopes
-        .iter()
-        .map(|s| std::fs::canonicalize(&s.file).ok())
-        .collect();
     model
         .clusters
         .iter()
         .map(|c| {
             scopes
                 .iter()
-                .zip(&files)
-                .filter(|(_, file)| {
+                .zip(scope_paths)
+                .filter(|(_, (file, _))| {
                     file.is_some()
                         && c.files.iter().any(|f| {
                             canonical.get(f.0 as usize).and_then(Option::as_ref) == file.as_ref()
                         })
                 })
-                .map(|(scope, _)| Scope {
+                .map(|(scope, (_, base))| Scope {
                     scope,
-                    base: std::fs::canonicalize(&scope.base).unwrap_or_else(|_| scope.base.clone()),
+                    base: base.clone(),
                 })
                 .collect()
         })

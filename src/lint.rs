@@ -15,7 +15,7 @@
 
 use std::io::Read;
 
-use crate::analysis::{Analysis, Settings, analyze};
+use crate::analysis::{Analysis, Settings, analyze, read_inputs};
 use crate::config::{Config, FailOn, Level};
 use crate::diagnostic::{Finding, Severity};
 use crate::image::DEFAULT_ALLOWED_REGISTRIES;
@@ -143,7 +143,8 @@ pub fn run(
     stdin: &mut dyn Read,
 ) -> Result<Report, String> {
     let on = selection.codes()?;
-    let analysis = analyze(settings, stdin).map_err(|e| e.to_string())?;
+    let inputs = read_inputs(settings, stdin).map_err(|e| e.to_string())?;
+    let analysis = analyze(settings, inputs);
     // Only a rule the configuration sets to "off" cannot make a suppression of it unused.
     let enabled = |code: &str| config.rules.get(code) != Some(&Level::Off);
     let findings = suppress::apply(&analysis, config, run_rules(&analysis, config), &enabled)
