@@ -176,9 +176,18 @@ fn unescape(text: &str) -> String {
 }
 
 /// `--find-clusters`: the files of the repository (from its root, or the current folder
-/// outside any) that may define a cluster and are not among `inputs` already. The walk
-/// honours the same ignore files and excludes as the paths given.
-fn find_cluster_inputs(settings: &Settings, inputs: &[Input]) -> Result<Vec<Input>, DiscoverError> {
+/// outside any) that may define a cluster and are not among `inputs` already, each with
+/// whether it only lends its clusters. The walk honours the same ignore files and excludes as
+/// the paths given.
+///
+/// When a cluster definition is itself among `inputs` (a hook that passes a changed
+/// `infra/cluster.yaml` alone), every other file of the repository is read too, and checked:
+/// a changed selector may strand pods whose files did not change, and they must be placed
+/// and reported, not pass in silence.
+fn find_cluster_inputs(
+    settings: &Settings,
+    inputs: &[Input],
+) -> Result<Vec<(Input, bool)>, DiscoverError> {
     // Without a current folder there is nothing to search from (discover names paths
     // without one too).
     let Ok(cwd) = std::env::current_dir() else {
@@ -196,16 +205,22 @@ fn find_cluster_inputs(settings: &Settings, inputs: &[Input]) -> Result<Vec<Inpu
         .iter()
         .filter_map(|i| i.fs_path.as_deref().and_then(canonical))
         .collect();
+    let cluster_changed = inputs
+        .iter()
+        .any(|i| i.content.as_deref().is_ok_and(may_define_cluster));
     // What this search passes over is not reported: the user asked about the PATHs only.
     let found = discover(&[start], &settings.discover, &mut std::io::empty())?.inputs;
     Ok(found
         .into_iter()
-        .filter(|i| i.content.as_deref().is_ok_and(may_define_cluster))
         .filter(|i| {
             i.fs_path
                 .as_deref()
                 .and_then(canonical)
                 .is_none_or(|p| !known.contains(&p))
+        })
+        .filter_map(|i| {
+            let defines_cluster = i.content.as_deref().is_ok_and(may_define_cluster);
+            (defines_cluster || cluster_changed).then_some((i, defines_cluster))
         })
         .collect())
 }
@@ -383,7 +398,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
         inputs
             .into_iter()
             .map(|i| (i, false))
-            .chain(found.into_iter().map(|i| (i, true)))
+            .chain(found)
             .collect()
     } else {
         inputs.into_iter().map(|i| (i, false)).collect()

@@ -151,3 +151,44 @@ fn findings_in_found_files_are_not_reported() {
         "{report:#}"
     );
 }
+
+/// A hook that passes a changed cluster file alone: every workload of the repository it
+/// places is checked, and what the change strands is reported in the workload's file.
+#[test]
+fn a_cluster_file_changed_alone_checks_every_workload_it_places() {
+    let dir = repo();
+    // The profile no longer selects `shop`: the pod of k8s/web.yaml has nowhere to go.
+    let changed = CLUSTER.replace("namespace: shop", "namespace: store");
+    write(dir.path(), "infra/clusters/prod.yaml", &changed);
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--find-clusters",
+            "--format",
+            "json",
+            "infra/clusters/prod.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let report = json(&o);
+    let pending: Vec<&Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "FL215")
+        .collect();
+    assert!(
+        pending.iter().any(|f| f["file"] == "k8s/web.yaml"),
+        "{report:#}"
+    );
+    // Only the clusters of other cluster files count; their findings stay unreported.
+    assert!(
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|f| f["file"] != "ignored/other.yaml"),
+        "{report:#}"
+    );
+}
