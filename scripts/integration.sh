@@ -51,6 +51,15 @@ say "action.yml: GitHub's schema for actions"
 say "action.yml: zizmor (offline audits)"
 "$VENV/bin/zizmor" --offline --persona=auditor action.yml || fail "zizmor has findings on action.yml"
 
+say "README's example workflow: GitHub's schema for workflows and zizmor"
+mkdir -p "$TMP/.github/workflows"
+workflow=$TMP/.github/workflows/fargate-lint.yml
+# The first YAML block of the README's "GitHub Action" section.
+awk '/^## GitHub Action/ {in_section=1} in_section && /^```yaml/ {copy=1; next} copy && /^```/ {exit} copy {print}' README.md > "$workflow"
+[ -s "$workflow" ] || fail "no example workflow found in the README"
+"$VENV/bin/check-jsonschema" --builtin-schema vendor.github-workflows "$workflow"
+"$VENV/bin/zizmor" --offline --persona=auditor "$workflow" || fail "zizmor has findings on the README's workflow"
+
 say "SARIF: Microsoft SARIF multitool and the SARIF 2.1.0 schema"
 logs=()
 for input in testdata/example testdata/hostile testdata/rules; do
