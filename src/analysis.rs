@@ -85,6 +85,9 @@ pub struct Analysis {
     /// Files that `--find-clusters` added, sorted: they give their clusters only; their
     /// workloads are not placed and findings in them are not reported.
     pub found_cluster_files: Vec<FileId>,
+    /// Files read only because a cluster definition among the PATHs may strand their pods
+    /// (`--find-clusters`), sorted: only findings about where their workloads land count.
+    pub placed_only_files: Vec<FileId>,
     pub stats: Stats,
     pub skipped: Vec<Skipped>,
     /// Paths in the folders walked that were not read on purpose (links out of the
@@ -177,7 +180,7 @@ fn unescape(text: &str) -> String {
 
 /// `--find-clusters`: the files of the repository (from its root, or the current folder
 /// outside any) that may define a cluster and are not among `inputs` already, each with
-/// whether it only lends its clusters. The walk honours the same ignore files and excludes as
+/// whether it only lends its clusters (else it is read for its workloads' placement). The walk honours the same ignore files and excludes as
 /// the paths given.
 ///
 /// When a cluster definition is itself among `inputs` (a hook that passes a changed
@@ -187,7 +190,7 @@ fn unescape(text: &str) -> String {
 fn find_cluster_inputs(
     settings: &Settings,
     inputs: &[Input],
-) -> Result<Vec<(Input, bool)>, DiscoverError> {
+) -> Result<Vec<(Input, Role)>, DiscoverError> {
     // Without a current folder there is nothing to search from (discover names paths
     // without one too).
     let Ok(cwd) = std::env::current_dir() else {
@@ -205,9 +208,24 @@ fn find_cluster_inputs(
         .iter()
         .filter_map(|i| i.fs_path.as_deref().and_then(canonical))
         .collect();
-    let cluster_changed = inputs
+    // Decided on what the files hold, not on their text alone (a comment naming
+    // `ClusterConfig` is no cluster), and on the PATHs only: `--cluster` files are given to
+    // be used, not as changed.
+    let cluster_files: Vec<String> = settings
+        .cluster_files
         .iter()
-        .any(|i| i.content.as_deref().is_ok_and(may_define_cluster));
+        .map(|p| {
+            crate::source::normalize(std::path::Path::new(p))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let cluster_changed = inputs.iter().any(|i| {
+        !cluster_files.contains(&i.path)
+            && i.content.as_deref().is_ok_and(|text| {
+                may_define_cluster(text) && defines_cluster(text, settings.yaml_limits)
+            })
+    });
     // What this search passes over is not reported: the user asked about the PATHs only.
     let found = discover(&[start], &settings.discover, &mut std::io::empty())?.inputs;
     Ok(found
@@ -219,10 +237,20 @@ fn find_cluster_inputs(
                 .is_none_or(|p| !known.contains(&p))
         })
         .filter_map(|i| {
-            let defines_cluster = i.content.as_deref().is_ok_and(may_define_cluster);
-            (defines_cluster || cluster_changed).then_some((i, defines_cluster))
+            if i.content.as_deref().is_ok_and(may_define_cluster) {
+                Some((i, Role::ClustersOnly))
+            } else {
+                cluster_changed.then_some((i, Role::PlacedOnly))
+            }
         })
         .collect())
+}
+
+/// Whether `text` defines (part of) a cluster once parsed: an eksctl ClusterConfig or an EKS
+/// API profile.
+fn defines_cluster(text: &str, limits: yaml::Limits) -> bool {
+    let parsed = yaml::parse(text, limits);
+    !model::extract(FileId(0), &parsed).clusters.is_empty()
 }
 
 /// What parsing one input gave.
@@ -367,6 +395,17 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     }
 }
 
+/// Why an input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Named on the command line (or under a PATH).
+    Asked,
+    /// Found by `--find-clusters` for its clusters.
+    ClustersOnly,
+    /// Found by `--find-clusters` because a cluster among the PATHs may place its pods.
+    PlacedOnly,
+}
+
 /// What a run reads, in path order: each input with whether it only lends its clusters
 /// (`--find-clusters`) and where it is on disk, links resolved (for `[[clusters]]`). Made from
 /// the disk by [`read_inputs`]; a run may as well start from files read out of a git
@@ -376,6 +415,9 @@ pub struct Inputs {
     pub files: Vec<Input>,
     /// Per file: found by `--find-clusters`, so only its clusters count.
     pub clusters_only: Vec<bool>,
+    /// Per file: read only because a cluster definition among the PATHs changed, so only
+    /// what decides where its workloads land (FL2xx) is reported.
+    pub placed_only: Vec<bool>,
     /// Per file: its canonical path, when it has one and `[[clusters]]` needs it.
     pub canonical: Vec<Option<std::path::PathBuf>>,
     /// Per `[[clusters]]` table of the settings: its cluster file and its folder, resolved.
@@ -393,18 +435,20 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
     let discovery = discover(&paths, &settings.discover, stdin)?;
     let (inputs, not_read) = (discovery.inputs, discovery.not_read);
     // Each input with whether it is there for its clusters only, in path order.
-    let mut inputs: Vec<(Input, bool)> = if settings.find_clusters {
+    let mut inputs: Vec<(Input, Role)> = if settings.find_clusters {
         let found = find_cluster_inputs(settings, &inputs)?;
         inputs
             .into_iter()
-            .map(|i| (i, false))
+            .map(|i| (i, Role::Asked))
             .chain(found)
             .collect()
     } else {
-        inputs.into_iter().map(|i| (i, false)).collect()
+        inputs.into_iter().map(|i| (i, Role::Asked)).collect()
     };
     inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    let (files, clusters_only): (Vec<Input>, Vec<bool>) = inputs.into_iter().unzip();
+    let (files, roles): (Vec<Input>, Vec<Role>) = inputs.into_iter().unzip();
+    let clusters_only = roles.iter().map(|r| *r == Role::ClustersOnly).collect();
+    let placed_only = roles.iter().map(|r| *r == Role::PlacedOnly).collect();
     // Canonical paths, to recognise the files `[[clusters]]` names whatever way they were
     // reached; only needed (and only computed) when there are scopes.
     let canonical = if settings.cluster_scopes.is_empty() {
@@ -432,6 +476,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
     Ok(Inputs {
         files,
         clusters_only,
+        placed_only,
         canonical,
         scope_paths,
         not_read,
@@ -443,11 +488,18 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
     let Inputs {
         files: inputs,
         clusters_only,
+        placed_only,
         canonical,
         scope_paths,
         not_read,
     } = inputs;
     let found_cluster_files: Vec<FileId> = clusters_only
+        .iter()
+        .enumerate()
+        .filter(|(_, only)| **only)
+        .map(|(i, _)| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let placed_only_files: Vec<FileId> = placed_only
         .iter()
         .enumerate()
         .filter(|(_, only)| **only)
@@ -562,7 +614,9 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                     .get(w.loc.file.0 as usize)
                     .and_then(Option::as_deref);
                 // A pod Fargate cannot size is refused there: Pending, not Fargate.
-                let fits = sizes.get(i).is_some_and(WorkloadSize::fits_fargate);
+                let fits = sizes
+                    .get(i)
+                    .is_some_and(|s| s.fits_fargate() || s.is_guess());
                 model
                     .clusters
                     .iter()
@@ -584,6 +638,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         sizes,
         input_problems: problems,
         found_cluster_files,
+        placed_only_files,
         stats,
         skipped,
         not_read,

@@ -220,12 +220,37 @@ pub fn is_allowed(image: &str, allowed: &[&str]) -> bool {
     }
     let full = host_and_path(image);
     let host = full.split_once('/').map_or(full.as_str(), |(h, _)| h);
-    allowed.iter().any(|glob| match glob.split_once('/') {
-        Some((glob_host, glob_path)) => full.split_once('/').is_some_and(|(_, path)| {
-            wildcard_match(&glob_host.to_ascii_lowercase(), host) && wildcard_match(glob_path, path)
-        }),
-        None => wildcard_match(&glob.to_ascii_lowercase(), host),
+    allowed.iter().any(|glob| {
+        let glob = normalize_glob(glob);
+        match glob.split_once('/') {
+            Some((glob_host, glob_path)) => full.split_once('/').is_some_and(|(_, path)| {
+                wildcard_match(glob_host, host) && wildcard_match(glob_path, path)
+            }),
+            None => wildcard_match(&glob, host),
+        }
     })
+}
+
+/// An `allowed-registries` glob in the form [`host_and_path`] gives images: the host
+/// lower-cased, Docker Hub's hosts as `docker.io`, and a one-part Docker Hub name under
+/// `library/` (`docker.io/nginx` is `docker.io/library/nginx`, as a runtime reads it).
+fn normalize_glob(glob: &str) -> String {
+    let (host, path) = match glob.split_once('/') {
+        Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
+        None => (glob.to_ascii_lowercase(), None),
+    };
+    let host = if DOCKER_HUB_HOSTS.contains(&host.as_str()) {
+        "docker.io".to_string()
+    } else {
+        host
+    };
+    match path {
+        None => host,
+        Some(p) if host == "docker.io" && !p.contains('/') && !p.contains('*') => {
+            format!("docker.io/library/{p}")
+        }
+        Some(p) => format!("{host}/{p}"),
+    }
 }
 
 /// Why an `allowed-registries` glob can never match an image reference, if it cannot: the

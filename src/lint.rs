@@ -123,12 +123,23 @@ fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
             }),
             _ => Some(f),
         })
-        // Files found by `--find-clusters` lend their clusters; the user did not ask about them.
+        // Files found by `--find-clusters` lend their clusters; the user did not ask about them,
+        // but a broken one loses its clusters, which must be said (FL001).
         .filter(|f| {
-            analysis
-                .found_cluster_files
-                .binary_search(&f.loc.file)
-                .is_err()
+            is_input_problem(f.code)
+                || analysis
+                    .found_cluster_files
+                    .binary_search(&f.loc.file)
+                    .is_err()
+        })
+        // Files read only because a changed cluster may strand their pods: what decides where
+        // their workloads land, nothing else (the user did not ask about their other faults).
+        .filter(|f| {
+            f.code.starts_with("FL2")
+                || analysis
+                    .placed_only_files
+                    .binary_search(&f.loc.file)
+                    .is_err()
         })
         .collect()
 }

@@ -336,6 +336,13 @@ pub struct WorkloadSize {
 
 impl WorkloadSize {
     /// Fargate takes the pod: it fits the largest size and its ephemeral storage limit.
+    /// Whether the size rests on a guess: a request that is a placeholder (`${CPU}`) fell
+    /// back to the limit or to nothing. Such a pod is not refused for its size: the rendered
+    /// request may well fit (FL002 says the prediction is partial).
+    pub fn is_guess(&self) -> bool {
+        !self.need.unresolved.is_empty()
+    }
+
     pub fn fits_fargate(&self) -> bool {
         self.size.is_some() && !ephemeral_exceeds_max(self.need.ephemeral_bytes)
     }

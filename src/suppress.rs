@@ -480,11 +480,11 @@ pub fn apply(
     }
     // FL004 findings may be suppressed too (`ignore-file[FL004]`, `[[ignore]]`).
     mark(&mut unused, &mut directives, &paths);
+    // Only in the files the user asked about: not in those `--find-clusters` added.
     findings.extend(unused.into_iter().filter(|f| {
-        analysis
-            .found_cluster_files
-            .binary_search(&f.loc.file)
-            .is_err()
+        [&analysis.found_cluster_files, &analysis.placed_only_files]
+            .iter()
+            .all(|files| files.binary_search(&f.loc.file).is_err())
     }));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings

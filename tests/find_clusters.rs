@@ -141,13 +141,20 @@ fn findings_in_found_files_are_not_reported() {
         .as_array()
         .map(|a| a.iter().filter_map(|f| f["file"].as_str()).collect())
         .unwrap_or_default();
-    // The broken cluster file and the cluster's own findings stay out; the pod's (the
-    // workload rules) are in, which also shows that it was placed.
-    assert!(files.iter().all(|f| *f == "k8s/web.yaml"), "{report:#}");
+    // The cluster's own findings stay out; the pod's (the workload rules) are in, which also
+    // shows that it was placed. A found file that cannot be read is said (FL001): it lost
+    // whatever clusters it defines.
     assert!(
-        report["findings"]
-            .as_array()
-            .is_some_and(|a| a.iter().all(|f| f["code"] != "FL001")),
+        files
+            .iter()
+            .all(|f| *f == "k8s/web.yaml" || *f == "infra/clusters/broken.yaml"),
+        "{report:#}"
+    );
+    assert!(
+        report["findings"].as_array().is_some_and(|a| a
+            .iter()
+            .filter(|f| f["file"] == "infra/clusters/broken.yaml")
+            .all(|f| f["code"] == "FL001")),
         "{report:#}"
     );
 }
@@ -191,4 +198,94 @@ fn a_cluster_file_changed_alone_checks_every_workload_it_places() {
             .all(|f| f["file"] != "ignored/other.yaml"),
         "{report:#}"
     );
+}
+
+/// A cluster file found by `--find-clusters` that does not parse loses its clusters: that is
+/// said (FL001 is always reported), not left to a misleading "no cluster definition".
+#[test]
+fn a_broken_cluster_file_found_elsewhere_is_reported() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "infra/clusters/prod.yaml",
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: [prod\n",
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--find-clusters",
+            "--format",
+            "json",
+            "k8s/web.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let report = json(&o);
+    assert!(
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["code"] == "FL001" && f["file"] == "infra/clusters/prod.yaml"),
+        "{report:#}"
+    );
+}
+
+/// Files read only because a changed cluster may strand their pods report where their pods
+/// land (FL2xx), not their other faults; and a comment naming `ClusterConfig` is no cluster.
+#[test]
+fn files_read_for_a_changed_cluster_report_only_placement() {
+    let dir = repo();
+    let changed = CLUSTER.replace("namespace: shop", "namespace: store");
+    write(dir.path(), "infra/clusters/prod.yaml", &changed);
+    // A fault of another kind in a file nobody changed.
+    write(
+        dir.path(),
+        "vendor/dup.yaml",
+        "# The cluster is defined by the eksctl ClusterConfig in infra/.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--find-clusters",
+            "--format",
+            "json",
+            "infra/clusters/prod.yaml",
+        ],
+    );
+    let report = json(&o);
+    let all: Vec<&Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(
+        all.iter().all(|f| f["file"] != "vendor/dup.yaml"),
+        "{report:#}"
+    );
+    assert!(
+        all.iter().any(|f| f["file"] == "k8s/web.yaml"),
+        "{report:#}"
+    );
+    // A manifest whose comment names ClusterConfig does not make the whole repository read.
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--find-clusters",
+            "--format",
+            "json",
+            "vendor/dup.yaml",
+        ],
+    );
+    let report = json(&o);
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(files.iter().all(|f| *f == "vendor/dup.yaml"), "{report:#}");
 }

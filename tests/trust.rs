@@ -136,3 +136,35 @@ fn predict_says_a_template_cluster_stands_in_for_nothing() {
         stdout(&o)
     );
 }
+
+/// A placeholder request that falls back to a huge limit makes the size a guess: the pod is
+/// not refused for it (no FL210 error); FL002 says the prediction is partial.
+#[test]
+fn a_size_guessed_from_a_placeholder_request_is_not_refused() {
+    let dir = repo(&[
+        ("cluster.yaml", APPS_CLUSTER),
+        (
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n    - name: c\n      image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\n      resources:\n        requests:\n          cpu: ${CPU}\n        limits:\n          cpu: \"99\"\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["predict", "--format", "json", "."]);
+    let report = json(&o);
+    assert_eq!(
+        report["workloads"][0]["placements"][0]["compute"], "fargate",
+        "{report:#}"
+    );
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "json", "--fail-on", "never", "."],
+    );
+    let report = json(&o);
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"FL210"), "{report:#}");
+    assert!(codes.contains(&"FL002"), "{report:#}");
+}

@@ -354,14 +354,18 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
     let name = r.text(name_node);
     let region_node = meta.and_then(|m| m.get("region"));
     let region = r.text(region_node);
-    // A placeholder name or region makes the file a template (`Cluster::is_template`).
+    // A placeholder name or region makes the file a template (`Cluster::is_template`); a
+    // variable-like name (`CLUSTER_NAME`) only beside a placeholder or missing region.
+    let region_placeholder = region
+        .as_ref()
+        .is_none_or(|r| text::is_region_placeholder(&r.value));
+    let name_placeholder: fn(&str) -> bool = if region_placeholder {
+        text::is_cluster_name_placeholder
+    } else {
+        |_| false
+    };
     for (value, node, what, placeholder) in [
-        (
-            &name,
-            name_node,
-            "the cluster name",
-            text::is_cluster_name_placeholder as fn(&str) -> bool,
-        ),
+        (&name, name_node, "the cluster name", name_placeholder),
         (
             &region,
             region_node,

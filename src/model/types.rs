@@ -391,7 +391,14 @@ impl Cluster {
     /// of its own. Where the scan also defines real clusters, workloads are placed on those
     /// only, so a template does not double every placement.
     pub fn is_template(&self) -> bool {
-        super::text::is_cluster_name_placeholder(&self.name)
+        let region_placeholder = self
+            .region
+            .as_deref()
+            .is_none_or(super::text::is_region_placeholder);
+        // `PROD_EU` may be a real name beside a real region (EKS allows upper case and `_`);
+        // a template expression (`${CLUSTER}`) never is.
+        super::is_placeholder(&self.name, None)
+            || (region_placeholder && super::text::is_cluster_name_placeholder(&self.name))
             || self
                 .region
                 .as_deref()

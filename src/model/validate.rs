@@ -370,10 +370,14 @@ fn count(r: Reader, node: NodeRef<'_>, path: &str, out: &mut Vec<Invalid>) {
     }
     // The API's counts are 32-bit signed integers.
     let digits = text.strip_prefix('+').unwrap_or(text);
+    // `3.0` and `1e2` are whole numbers once YAML is turned into JSON, which is what the API
+    // server reads.
     let whole = style == crate::yaml::ScalarStyle::Plain
         && !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && digits.parse::<i32>().is_ok();
+        && (digits.parse::<i32>().is_ok_and(|v| v >= 0)
+            || digits.parse::<f64>().is_ok_and(|v| {
+                v.is_finite() && v.fract() == 0.0 && (0.0..=f64::from(i32::MAX)).contains(&v)
+            }));
     if !whole {
         let written = if style == crate::yaml::ScalarStyle::Plain {
             format!("`{text}`")

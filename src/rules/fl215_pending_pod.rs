@@ -37,7 +37,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 ),
                 PlacementReason::CustomScheduler(name) => (
                     w.pod.scheduler_name.as_ref().map_or(match_anchor(w), |s| s.loc),
-                    format!("scheduler `{name}` owns it, and the cluster has no EC2 nodes for it to use"),
+                    format!("scheduler `{name}` owns it, and the cluster's definition declares no EC2 nodes for it to use"),
                 ),
                 _ if cluster.profiles_only => (
                     match_anchor(w),
@@ -60,7 +60,9 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             let uncertain = cluster.profiles_only
                 && matches!(
                     placement.reason,
-                    PlacementReason::NoMatch | PlacementReason::ComputeTypeEc2
+                    PlacementReason::NoMatch
+                        | PlacementReason::ComputeTypeEc2
+                        | PlacementReason::CustomScheduler(_)
                 );
             let mut finding = cx.placement_finding(
                     rule,
