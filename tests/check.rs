@@ -312,12 +312,7 @@ fn input_problems_cannot_be_turned_off_or_suppressed() {
     let o = run_in(dir.path(), &["check", "--format", "json", "."]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let report = json(&o);
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["code"].as_str())
-        .collect();
+    let codes = finding_fields(&report, "code");
     assert!(codes.contains(&"FL001"), "{report:#}");
     assert_eq!(report["summary"]["error"], 1, "{report:#}");
 }

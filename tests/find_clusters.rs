@@ -256,11 +256,7 @@ fn files_read_for_a_changed_cluster_report_only_placement() {
         ],
     );
     let report = json(&o);
-    let all: Vec<&Value> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .collect();
+    let all = findings_of(&report);
     assert!(
         all.iter().all(|f| f["file"] != "vendor/dup.yaml"),
         "{report:#}"
@@ -281,11 +277,6 @@ fn files_read_for_a_changed_cluster_report_only_placement() {
         ],
     );
     let report = json(&o);
-    let files: Vec<&str> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["file"].as_str())
-        .collect();
+    let files = finding_fields(&report, "file");
     assert!(files.iter().all(|f| *f == "vendor/dup.yaml"), "{report:#}");
 }

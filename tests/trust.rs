@@ -159,12 +159,7 @@ fn a_size_guessed_from_a_placeholder_request_is_not_refused() {
         &["check", "--format", "json", "--fail-on", "never", "."],
     );
     let report = json(&o);
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["code"].as_str())
-        .collect();
+    let codes = finding_fields(&report, "code");
     assert!(!codes.contains(&"FL210"), "{report:#}");
     assert!(codes.contains(&"FL002"), "{report:#}");
 }

@@ -125,3 +125,20 @@ pub fn write(dir: &Path, path: &str, content: &str) {
     }
     std::fs::write(path, content).expect("a file");
 }
+
+/// The findings of a JSON report.
+pub fn findings_of(report: &serde_json::Value) -> Vec<&serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// One string field (`code`, `file`, ...) of every finding of a JSON report.
+pub fn finding_fields<'a>(report: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    findings_of(report)
+        .into_iter()
+        .filter_map(|f| f[key].as_str())
+        .collect()
+}
