@@ -39,8 +39,11 @@ pub struct Finding {
     pub help: Option<String>,
     /// The exact key or value at fault.
     pub loc: Loc,
-    /// More places worth pointing at, each with a short label.
-    pub labels: Vec<(Loc, String)>,
+    /// More places worth pointing at, in this file or another (the profile that takes a
+    /// pod, the first of two duplicates): labels in human output, `related` in JSON,
+    /// `relatedLocations` in SARIF. Messages name these places; they never spell out a
+    /// position themselves.
+    pub labels: Vec<Label>,
     pub cluster: Option<String>,
     pub profile: Option<String>,
     pub object: Option<ObjectRef>,
@@ -50,6 +53,17 @@ pub struct Finding {
     /// Set when a suppression covers the finding: it is then not counted, and shown only
     /// with `--show-suppressed`.
     pub suppressed: Option<Suppression>,
+}
+
+/// Another place a finding points at, with a short label; built by [`Finding::label`] or
+/// [`Finding::link`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub loc: Loc,
+    pub text: String,
+    /// The bytes of the finding's message that name this place ("profile `apps`"), which
+    /// SARIF turns into a link to it; `None` when the message does not name it.
+    pub link: Option<std::ops::Range<usize>>,
 }
 
 /// What a finding is about.
@@ -100,8 +114,57 @@ impl Finding {
         self
     }
 
-    pub fn label(mut self, loc: Loc, text: impl Into<String>) -> Self {
-        self.labels.push((loc, text.into()));
+    /// Points at another place `loc` too, labelled `text`. A place the finding already
+    /// points at is not added twice.
+    pub fn label(self, loc: Loc, text: impl Into<String>) -> Self {
+        self.push_label(loc, text.into(), None)
+    }
+
+    /// Like [`Finding::label`], and the words `phrase` of the message name that place: SARIF
+    /// links them to it, which is how GitHub shows a related location. The phrase is looked
+    /// for after the previous link first, so links added in message order may repeat a
+    /// phrase; one the message does not hold links nothing.
+    pub fn link(self, loc: Loc, text: impl Into<String>, phrase: &str) -> Self {
+        let after = self.links().map(|r| r.end).max().unwrap_or(0);
+        let link = self
+            .find_phrase(phrase, after)
+            .or_else(|| self.find_phrase(phrase, 0));
+        self.push_label(loc, text.into(), link)
+    }
+
+    /// Like [`Finding::link`], with the phrase looked for from byte `from` of the message
+    /// only: for a phrase that the message also has earlier (a profile's name in a list
+    /// after the same name as a namespace).
+    pub fn link_from(self, loc: Loc, text: impl Into<String>, phrase: &str, from: usize) -> Self {
+        let link = self.find_phrase(phrase, from);
+        self.push_label(loc, text.into(), link)
+    }
+
+    fn links(&self) -> impl Iterator<Item = &std::ops::Range<usize>> {
+        self.labels.iter().filter_map(|l| l.link.as_ref())
+    }
+
+    /// The first place of `phrase` in the message from byte `from`, clear of the links so
+    /// far.
+    fn find_phrase(&self, phrase: &str, from: usize) -> Option<std::ops::Range<usize>> {
+        let rest = self.message.get(from..).filter(|_| !phrase.is_empty())?;
+        rest.match_indices(phrase)
+            .map(|(i, _)| from + i..from + i + phrase.len())
+            .find(|r| self.links().all(|l| r.end <= l.start || l.end <= r.start))
+    }
+
+    fn push_label(mut self, loc: Loc, text: String, link: Option<std::ops::Range<usize>>) -> Self {
+        if loc == self.loc {
+            return self;
+        }
+        match self.labels.iter_mut().find(|l| l.loc == loc) {
+            Some(same) => {
+                if same.link.is_none() {
+                    same.link = link;
+                }
+            }
+            None => self.labels.push(Label { loc, text, link }),
+        }
         self
     }
 
@@ -188,4 +251,81 @@ pub struct InputProblem {
     /// The file was read and the problem is in one of its documents; `false` when the file
     /// could not be read at all.
     pub file_read: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Pos, Span};
+
+    fn at(line: u32) -> Loc {
+        let pos = Pos { line, column: 1 };
+        Loc {
+            file: FileId(0),
+            span: Span {
+                start: pos,
+                end: pos,
+                start_byte: 0,
+                end_byte: 0,
+            },
+        }
+    }
+
+    fn finding(message: &str) -> Finding {
+        Finding::new(
+            "FL220",
+            "ambiguous-profile-match",
+            Severity::Warning,
+            at(1),
+            message,
+        )
+    }
+
+    fn linked(f: &Finding) -> Vec<&str> {
+        f.labels
+            .iter()
+            .map(|l| l.link.clone().map_or("", |r| &f.message[r]))
+            .collect()
+    }
+
+    #[test]
+    fn links_follow_the_message_order_and_never_overlap() {
+        let f = finding("profiles `a`, `b` select namespace `a`")
+            .link(at(2), "one", "`a`")
+            .link(at(3), "two", "`b`")
+            .link(at(4), "three", "`a`");
+        assert_eq!(linked(&f), ["`a`", "`b`", "`a`"]);
+        let ranges: Vec<_> = f.labels.iter().filter_map(|l| l.link.clone()).collect();
+        assert_eq!(ranges, [9..12, 14..17, 35..38]);
+    }
+
+    #[test]
+    fn a_phrase_before_the_last_link_is_found_too() {
+        let f = finding("class `x`, on profile `p`")
+            .link(at(2), "profile", "profile `p`")
+            .link(at(3), "class", "class `x`");
+        assert_eq!(linked(&f), ["profile `p`", "class `x`"]);
+    }
+
+    #[test]
+    fn link_from_skips_earlier_places() {
+        let f = finding("namespace `apps`; profiles that select it: `apps`").link_from(
+            at(2),
+            "selects",
+            "`apps`",
+            17,
+        );
+        assert_eq!(f.labels[0].link, Some(43..49));
+    }
+
+    #[test]
+    fn a_missing_phrase_or_a_place_already_pointed_at_adds_no_link() {
+        let f = finding("no such words")
+            .link(at(2), "there", "profile")
+            .label(at(1), "the finding itself")
+            .label(at(2), "again");
+        assert_eq!(f.labels.len(), 1);
+        assert_eq!(f.labels[0].text, "there");
+        assert_eq!(f.labels[0].link, None);
+    }
 }

@@ -183,10 +183,84 @@ impl SourceCode for SnippetSource<'_> {
     }
 }
 
-/// A finding as miette renders it: the diagnostic with the file it points into.
+/// The files one finding points into, laid end to end as miette's one source: the
+/// finding's own file first, at offset 0, then each other file its labels point into, in
+/// label order, each one byte past the end of the one before. miette then draws a snippet
+/// of each file under its own path (as rustc does for a note in another file): a span never
+/// crosses from one file to the next, so it never merges two files' snippets.
+struct FindingSource<'s> {
+    /// Each file with the offset it starts at.
+    parts: Vec<(usize, &'s SnippetSource<'s>)>,
+}
+
+impl<'s> FindingSource<'s> {
+    fn new(files: impl IntoIterator<Item = &'s SnippetSource<'s>>) -> FindingSource<'s> {
+        let mut next = 0;
+        let parts = files
+            .into_iter()
+            .map(|f| {
+                let base = next;
+                next += f.text.len() + 1;
+                (base, f)
+            })
+            .collect();
+        FindingSource { parts }
+    }
+
+    /// A label of `file` (its index in `parts`, `text` its file's text) over `loc`, moved to
+    /// where that file starts.
+    fn label(
+        &self,
+        file: usize,
+        text: &str,
+        loc: Loc,
+        message: Option<String>,
+    ) -> Option<LabeledSpan> {
+        let (base, source) = self.parts.get(file)?;
+        let label = source.label(text, loc, message)?;
+        Some(LabeledSpan::new(
+            label.label().map(str::to_string),
+            label.offset() + base,
+            label.len(),
+        ))
+    }
+}
+
+impl SourceCode for FindingSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let at = self.parts.partition_point(|(base, _)| *base <= start);
+        let (base, source) = at
+            .checked_sub(1)
+            .and_then(|i| self.parts.get(i))
+            .ok_or(MietteError::OutOfBounds)?;
+        // Within one file: miette asks for two labels' spans together to merge their
+        // snippets, which across files it must not.
+        if start.saturating_add(span.len()) > base + source.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let local = SourceSpan::new((start - base).into(), span.len());
+        let inner = source.read_span(&local, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            inner.name().unwrap_or_default().to_string(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A finding as miette renders it: the diagnostic with the files it points into.
 struct Snippet<'s> {
     diagnostic: MietteDiagnostic,
-    source: &'s SnippetSource<'s>,
+    source: &'s FindingSource<'s>,
 }
 
 impl fmt::Debug for Snippet<'_> {
@@ -250,11 +324,22 @@ impl<'a> Renderer<'a> {
     fn finding(&mut self, f: &Finding) -> String {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
-        let text: &'a str = analysis.files.get(f.loc.file).map_or("", |s| &s.text);
-        let source = self
-            .sources
-            .entry(f.loc.file)
-            .or_insert_with(|| SnippetSource::new(path, text));
+        // The finding's own file, then each other file a label points into, once.
+        let mut files = vec![f.loc.file];
+        for l in &f.labels {
+            if !files.contains(&l.loc.file) {
+                files.push(l.loc.file);
+            }
+        }
+        let text_of =
+            |file: FileId| -> &'a str { analysis.files.get(file).map_or("", |s| &s.text) };
+        for &file in &files {
+            self.sources.entry(file).or_insert_with(|| {
+                let path = analysis.files.get(file).map_or("", |s| s.path.as_str());
+                SnippetSource::new(path, text_of(file))
+            });
+        }
+        let source = FindingSource::new(files.iter().filter_map(|file| self.sources.get(file)));
         let start = f.loc.span.start;
         let suppressed = match &f.suppressed {
             None => String::new(),
@@ -273,28 +358,51 @@ impl<'a> Renderer<'a> {
         if let Some(help) = &f.help {
             diag = diag.with_help(terminal(help));
         }
-        let mut labels: Vec<LabeledSpan> = source.label(text, f.loc, None).into_iter().collect();
-        labels.extend(
-            f.labels
+        let mut labels: Vec<LabeledSpan> = source
+            .label(0, text_of(f.loc.file), f.loc, None)
+            .into_iter()
+            .collect();
+        // A label with no snippet to show it in (its line is too long, its file has no
+        // text) still says where it is, on a note line of its own.
+        let mut notes = String::new();
+        for l in &f.labels {
+            let part = files
                 .iter()
-                .filter(|(l, _)| l.file == f.loc.file)
-                .filter_map(|(l, m)| source.label(text, *l, Some(m.clone()))),
-        );
+                .position(|file| *file == l.loc.file)
+                .unwrap_or(0);
+            match source.label(part, text_of(l.loc.file), l.loc, Some(l.text.clone())) {
+                Some(label) => labels.push(label),
+                None => {
+                    notes.push_str(&terminal(&format!(
+                        "  note: {}:{}:{}: {}",
+                        analysis
+                            .files
+                            .get(l.loc.file)
+                            .map_or("", |s| s.path.as_str()),
+                        l.loc.span.start.line,
+                        l.loc.span.start.column,
+                        l.text
+                    )));
+                    notes.push('\n');
+                }
+            }
+        }
         let snippet = Snippet {
             diagnostic: diag.with_labels(labels),
-            source,
+            source: &source,
         };
         let mut out = String::new();
         if self.handler.render_report(&mut out, &snippet).is_err() {
             out = format!(
                 "{}:{}:{}: {} {}\n",
-                source.name,
+                terminal(path),
                 start.line,
                 start.column,
                 f.code,
                 terminal(&f.message)
             );
         }
+        out.push_str(&notes);
         out
     }
 }

@@ -56,10 +56,43 @@ struct JsonFinding<'a> {
     cluster: Option<&'a str>,
     profile: Option<&'a str>,
     object: Option<&'a ObjectRef>,
+    /// Other places the finding points at (the profile that takes a pod, the first of two
+    /// duplicates), in this file or another; only when there are any, so that other
+    /// findings keep their shape.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
     /// Only on suppressed findings (listed with `--show-suppressed`); absent otherwise, so
     /// that the output of a run without suppressions keeps its shape.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<&'a Suppression>,
+}
+
+/// A related location: where, in the same fields as a finding's own, and its label.
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: &'a str,
+}
+
+fn related<'a>(analysis: &'a Analysis, f: &'a Finding) -> Vec<JsonRelated<'a>> {
+    f.labels
+        .iter()
+        .map(|l| JsonRelated {
+            file: analysis
+                .files
+                .get(l.loc.file)
+                .map_or("", |s| s.path.as_str()),
+            line: l.loc.span.start.line,
+            column: l.loc.span.start.column,
+            end_line: l.loc.span.end.line,
+            end_column: l.loc.span.end.column,
+            message: &l.text,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -104,6 +137,7 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
                 cluster: f.cluster.as_deref(),
                 profile: f.profile.as_deref(),
                 object: f.object.as_ref(),
+                related: related(analysis, f),
                 suppressed: f.suppressed.as_ref(),
             })
             .collect(),

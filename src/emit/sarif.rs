@@ -478,17 +478,81 @@ fn rule_index(code: &str) -> usize {
     RULES.iter().position(|r| r.code == code).unwrap_or(0)
 }
 
-fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
-    let mut text = f.message.clone();
-    if let Some(help) = &f.help {
-        text.push_str("\nhelp: ");
-        text.push_str(help);
+/// Pushes `text` onto `out` as literal SARIF message text (§3.11.6): `[` and `]` escaped
+/// with a backslash, so that no value from input can make a link, and a backslash before
+/// either or another escaped too, also at the end of `text` when markup follows
+/// (`bracket_next`).
+fn push_literal(out: &mut String, text: &str, bracket_next: bool) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escaped = match c {
+            '[' | ']' => true,
+            '\\' => chars
+                .peek()
+                .map_or(bracket_next, |n| matches!(n, '[' | ']' | '\\')),
+            _ => false,
+        };
+        if escaped {
+            out.push('\\');
+        }
+        out.push(c);
     }
+}
+
+/// The message of a result: the finding's message with the words that name a related
+/// location linked to it (`[profile `apps`](1)`, which GitHub shows as a link to that
+/// place), every label the message does not name added as a link after it, then the help.
+fn message(f: &Finding) -> String {
+    let mut links: Vec<(std::ops::Range<usize>, usize)> = f
+        .labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.link.clone().map(|r| (r, i + 1)))
+        .filter(|(r, _)| f.message.get(r.clone()).is_some())
+        .collect();
+    links.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(f.message.len() + 16);
+    let mut at = 0;
+    for (range, id) in links {
+        if range.start < at {
+            continue;
+        }
+        push_literal(&mut out, &f.message[at..range.start], true);
+        out.push('[');
+        push_literal(&mut out, &f.message[range.clone()], true);
+        out.push_str(&format!("]({id})"));
+        at = range.end;
+    }
+    let unnamed: Vec<(usize, &str)> = f
+        .labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.link.is_none())
+        .map(|(i, l)| (i + 1, l.text.as_str()))
+        .collect();
+    push_literal(&mut out, &f.message[at..], !unnamed.is_empty());
+    for (n, (id, text)) in unnamed.iter().enumerate() {
+        out.push_str(if n == 0 { " (" } else { "; " });
+        out.push('[');
+        push_literal(&mut out, text, true);
+        out.push_str(&format!("]({id})"));
+    }
+    if !unnamed.is_empty() {
+        out.push(')');
+    }
+    if let Some(help) = &f.help {
+        out.push_str("\nhelp: ");
+        push_literal(&mut out, help, false);
+    }
+    out
+}
+
+fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
     SarifResult {
         rule_id: f.code,
         rule_index: rule_index(f.code),
         level: level(f.severity),
-        message: Text { text },
+        message: Text { text: message(f) },
         locations: vec![Location {
             physical_location: physical(paths, f.loc),
         }],
@@ -496,11 +560,15 @@ fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
             .labels
             .iter()
             .enumerate()
-            .map(|(i, (loc, label))| RelatedLocation {
+            .map(|(i, l)| RelatedLocation {
                 id: i + 1,
-                physical_location: physical(paths, *loc),
+                physical_location: physical(paths, l.loc),
                 message: Text {
-                    text: label.clone(),
+                    text: {
+                        let mut text = String::with_capacity(l.text.len());
+                        push_literal(&mut text, &l.text, false);
+                        text
+                    },
                 },
             })
             .collect(),
@@ -671,6 +739,34 @@ mod tests {
         assert_eq!(
             fingerprints(&files, &findings),
             fingerprints_by_scanning(text, &locs)
+        );
+    }
+
+    #[test]
+    fn message_links_its_phrases_and_escapes_brackets() {
+        use crate::source::{FileId, Pos, Span};
+        let at = |line| Loc {
+            file: FileId(0),
+            span: Span {
+                start: Pos { line, column: 1 },
+                end: Pos { line, column: 1 },
+                start_byte: 0,
+                end_byte: 0,
+            },
+        };
+        let f = Finding::new(
+            "FL216",
+            "pinned-profile-mismatch",
+            Severity::Error,
+            at(1),
+            "pinned to profile `a[1](2)\\`, in [ns]",
+        )
+        .link(at(2), "the profile", "profile `a[1](2)\\`")
+        .label(at(3), "see [here]")
+        .help("in its `[[clusters]]` table");
+        assert_eq!(
+            message(&f),
+            "pinned to [profile `a\\[1\\](2)\\`](1), in \\[ns\\] ([see \\[here\\]](2))\nhelp: in its `\\[\\[clusters\\]\\]` table"
         );
     }
 

@@ -19,7 +19,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         let Some(first_over) = cluster.profiles.get(max) else {
             continue;
         };
-        let mut f = cx.finding(
+        let mut f = link_cluster(cx.finding(
             rule,
             first_over.name.loc,
             format!(
@@ -27,7 +27,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 cluster.name,
                 cluster.profiles.len()
             ),
-        )
+        ), cluster, "the cluster")
         .help("merge profiles (each takes up to 5 selectors, with wildcards), or raise the quota \"Fargate profiles per cluster\" in Service Quotas first");
         if !cluster.name.is_empty() {
             f = f.cluster(cluster.name.clone());

@@ -40,12 +40,11 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     profile,
                     name.loc,
                     format!(
-                        "profile name `{}` is already used in {in_cluster} ({}); profile names are unique in a cluster",
-                        name.value,
-                        cx.position_from(first.name.loc, name.loc)
+                        "profile name `{}` is already used in {in_cluster}; profile names are unique in a cluster",
+                        name.value
                     ),
                 )
-                .label(first.name.loc, "first defined here")
+                .link(first.name.loc, "first defined here", "already used")
                 .help("rename one of them, or merge their selectors into one profile (up to 5)"),
             );
         }

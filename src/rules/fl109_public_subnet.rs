@@ -39,13 +39,12 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     profile,
                     subnet.loc,
                     format!(
-                        "subnet `{}` of {} is declared public (`vpc.subnets.public`, {}); EKS refuses it: \"Subnet ... provided in Fargate Profile is not a private subnet\"",
+                        "subnet `{}` of {} is declared public (`vpc.subnets.public`); EKS refuses it: \"Subnet ... provided in Fargate Profile is not a private subnet\"",
                         subnet.value,
-                        profile_label(profile),
-                        cx.position_from(public.loc, subnet.loc)
+                        profile_label(profile)
                     ),
                 )
-                .label(public.loc, "declared public here")
+                .link(public.loc, "declared public here", "declared public")
                 .help("list private subnets (no route to an internet gateway) under the profile's `subnets`, or leave `subnets` out to use the cluster's private subnets"),
             );
         }

@@ -44,8 +44,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             if used {
                 continue;
             }
-            out.push(
-                cx.profile_finding(
+            let mut f = cx.profile_finding(
                     rule,
                     cluster,
                     profile,
@@ -57,8 +56,25 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         crate::diagnostic::plural(cx.model.workloads.len(), "workload")
                     ),
                 )
-                .help("check the namespace and labels against the workloads meant for it; remove the selector if nothing needs it"),
-            );
+                .help("check the namespace and labels against the workloads meant for it; remove the selector if nothing needs it");
+            // A workload of the namespace that lacks the labels: most likely the one meant.
+            if let Some(w) = cx
+                .model
+                .workloads
+                .iter()
+                .find(|w| wildcard_match(&namespace.value, &w.namespace))
+                && let Some(at) = w.pod.metadata_loc.or(w.kind_loc)
+            {
+                f = f.label(
+                    at,
+                    format!(
+                        "{} is in namespace `{}`, without the selector's labels",
+                        workload_label(w),
+                        w.namespace
+                    ),
+                );
+            }
+            out.push(f);
         }
     }
 }

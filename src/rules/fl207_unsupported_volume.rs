@@ -31,14 +31,26 @@ struct Fault {
     why: String,
     /// The claim binds to nothing at all (not a Fargate limit): the pod waits for it.
     unbound: bool,
+    /// What decides it, elsewhere: where, its label, and the words of `why` that name it.
+    cause: Option<(Loc, String, String)>,
 }
 
 /// A claim whose volume would be EBS.
-fn ebs(why: String) -> Option<Fault> {
+fn ebs(why: String, cause: Option<(Loc, String, String)>) -> Option<Fault> {
     Some(Fault {
         why,
         unbound: false,
+        cause,
     })
+}
+
+/// The cluster's `metadata.version` (minor `minor`), which decides its default class, as a
+/// cause: the message's "EKS 1.31" links to it.
+fn version_cause(cluster: &Cluster, minor: u32, label: String) -> Option<(Loc, String, String)> {
+    cluster
+        .version
+        .as_ref()
+        .map(|v| (v.loc, label, format!("EKS 1.{minor}")))
 }
 
 /// Why `claim`, mounted by a pod that lands in `cluster`, is EBS or binds to nothing;
@@ -48,27 +60,34 @@ fn claim_fault(
     claim: &PersistentVolumeClaim,
     cluster: &Cluster,
 ) -> Option<Fault> {
-    let is_ebs = |sc: &StorageClass| {
+    // The provisioner of an EBS class: where the class says so.
+    let ebs_provisioner = |sc: &StorageClass| {
         sc.provisioner
             .as_ref()
-            .is_some_and(|p| EBS_PROVISIONERS.contains(&p.value.as_str()))
+            .filter(|p| EBS_PROVISIONERS.contains(&p.value.as_str()))
+            .map(|p| p.loc)
     };
     match cx.claim_class(claim) {
-        ClaimClass::Named(sc) => is_ebs(sc).then(|| Fault {
-            why: format!(
-                "its class `{}` ({}) provisions EBS volumes",
-                sc.name.value,
-                cx.position_from(sc.loc, claim.meta.loc)
-            ),
+        ClaimClass::Named(sc) => ebs_provisioner(sc).map(|at| Fault {
+            why: format!("its class `{}` provisions EBS volumes", sc.name.value),
             unbound: false,
+            cause: Some((
+                at,
+                "provisions EBS volumes".to_string(),
+                format!("class `{}`", sc.name.value),
+            )),
         }),
-        ClaimClass::Default(sc) => is_ebs(sc).then(|| Fault {
+        ClaimClass::Default(sc) => ebs_provisioner(sc).map(|at| Fault {
             why: format!(
-                "it has no `storageClassName`, so it gets the default class `{}` ({}), which is EBS",
-                sc.name.value,
-                cx.position_from(sc.loc, claim.meta.loc)
+                "it has no `storageClassName`, so it gets the default class `{}`, which is EBS",
+                sc.name.value
             ),
             unbound: false,
+            cause: Some((
+                at,
+                "provisions EBS volumes".to_string(),
+                format!("default class `{}`", sc.name.value),
+            )),
         }),
         // The cluster's own default: EKS's gp2 on clusters created before 1.30, none on
         // newer ones (a cluster upgraded to 1.30 keeps gp2 as its default). A claim that
@@ -82,12 +101,24 @@ fn claim_fault(
                         cluster_label(cluster)
                     ),
                     unbound: true,
+                    cause: version_cause(
+                        cluster,
+                        minor,
+                        format!("EKS 1.{minor}: no default StorageClass"),
+                    ),
                 })
             }
-            Some(minor) => ebs(format!(
-                "it has no `storageClassName`, so it gets the default class of {} (EKS 1.{minor}), `{EKS_GP2}`, which is EBS",
-                cluster_label(cluster)
-            )),
+            Some(minor) => ebs(
+                format!(
+                    "it has no `storageClassName`, so it gets the default class of {} (EKS 1.{minor}), `{EKS_GP2}`, which is EBS",
+                    cluster_label(cluster)
+                ),
+                version_cause(
+                    cluster,
+                    minor,
+                    format!("EKS 1.{minor}: the default StorageClass is `{EKS_GP2}`"),
+                ),
+            ),
             None => {
                 let newer = match &claim.volume_name {
                     Some(v) => format!(
@@ -96,14 +127,17 @@ fn claim_fault(
                     ),
                     None => "it stays Pending, bound to nothing".to_string(),
                 };
-                ebs(format!(
-                    "it has no `storageClassName`, and its class depends on the cluster's version (the ClusterConfig's `metadata.version`, not given): before EKS 1.{NO_DEFAULT_CLASS_FROM} it gets the default class `{EKS_GP2}`, which is EBS; from 1.{NO_DEFAULT_CLASS_FROM} there is no default class and {newer}"
-                ))
+                ebs(
+                    format!(
+                        "it has no `storageClassName`, and its class depends on the cluster's version (the ClusterConfig's `metadata.version`, not given): before EKS 1.{NO_DEFAULT_CLASS_FROM} it gets the default class `{EKS_GP2}`, which is EBS; from 1.{NO_DEFAULT_CLASS_FROM} there is no default class and {newer}"
+                    ),
+                    None,
+                )
             }
         },
         // EKS's own class is there even when the scan does not define it.
         ClaimClass::Unknown(name) if name.value == EKS_GP2 => {
-            ebs(format!("its class `{EKS_GP2}` is EKS's EBS class"))
+            ebs(format!("its class `{EKS_GP2}` is EKS's EBS class"), None)
         }
         ClaimClass::Unknown(_) | ClaimClass::Unset => None,
     }
@@ -111,26 +145,27 @@ fn claim_fault(
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for (w, landing) in cx.fargate_workloads() {
-        let mut push = |loc: Loc, what: String, unbound: bool| {
+        let finding = |loc: Loc, what: String, unbound: bool| {
             let outcome = if unbound {
                 "and the pod waits for the claim: it never starts"
             } else {
                 "which cannot mount it: the pod never starts"
             };
-            out.push(
-                cx.landing_finding(
-                    rule,
-                    w,
-                    &landing,
-                    loc,
-                    format!(
-                        "{} mounts {what}; it {}, {outcome}",
-                        workload_label(w),
-                        landing.phrase()
-                    ),
-                )
-                .help("use EFS (`efs.csi.aws.com`, statically provisioned), `emptyDir`, or S3 for files that must outlive the pod; or run the workload on EC2 nodes"),
-            );
+            cx.landing_finding(
+                rule,
+                w,
+                &landing,
+                loc,
+                format!(
+                    "{} mounts {what}; it {}, {outcome}",
+                    workload_label(w),
+                    landing.phrase()
+                ),
+            )
+            .help("use EFS (`efs.csi.aws.com`, statically provisioned), `emptyDir`, or S3 for files that must outlive the pod; or run the workload on EC2 nodes")
+        };
+        let mut push = |loc: Loc, what: String, unbound: bool| {
+            out.push(finding(loc, what, unbound));
         };
         for v in &w.pod.volumes {
             let name = v
@@ -151,11 +186,15 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         // Only a claim of the scan says what it is bound to.
         for m in cx.mounted_claims(w) {
             if let Some(fault) = claim_fault(cx, m.claim, landing.cluster) {
-                push(
+                let mut f = m.link(finding(
                     m.loc,
                     format!("{}, and {}", m.what, fault.why),
                     fault.unbound,
-                );
+                ));
+                if let Some((at, label, phrase)) = fault.cause {
+                    f = f.link(at, label, &phrase);
+                }
+                out.push(f);
             }
         }
     }

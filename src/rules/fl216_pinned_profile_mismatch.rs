@@ -50,21 +50,25 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         .join(", ")
                 ),
             };
-            out.push(
-                cx.placement_finding(
-                    rule,
-                    w,
-                    cluster,
-                    placement,
-                    label.value.loc,
-                    format!(
-                        "{} is pinned to Fargate profile `{pinned}`, but {problem}: the pods do not go to Fargate and {}{others}",
-                        workload_label(w),
-                        off_fargate_outcome(placement)
-                    ),
-                )
-                .help(format!("name a profile that selects the pod in `{PROFILE_LABEL}`, or remove the label to let the selectors decide")),
+            let message = format!(
+                "{} is pinned to Fargate profile `{pinned}`, but {problem}: the pods do not go to Fargate and {}{others}",
+                workload_label(w),
+                off_fargate_outcome(placement)
             );
+            let others_from = message.len() - others.len();
+            let named = |name: &str| cluster.profiles.iter().find(|p| p.name.value == name);
+            let mut f = cx
+                .placement_finding(rule, w, cluster, placement, label.value.loc, message)
+                .help(format!("name a profile that selects the pod in `{PROFILE_LABEL}`, or remove the label to let the selectors decide"));
+            f = match named(pinned) {
+                Some(p) => f.link(
+                    p.name.loc,
+                    format!("profile `{pinned}` does not select the pods"),
+                    &format!("profile `{pinned}`"),
+                ),
+                None => link_cluster(f, cluster, format!("has no Fargate profile `{pinned}`")),
+            };
+            out.push(cx.link_profiles(f, cluster, &placement.matching_profiles, w.id, others_from));
         }
     }
 }

@@ -33,22 +33,27 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 .matching_profiles
                 .first()
                 .map_or(String::new(), |p| format!(" `{p}`"));
-            out.push(
-                cx.placement_finding(
+            let before = format!(
+                "`{COMPUTE_TYPE_ANNOTATION}: ec2` keeps {} off Fargate profile",
+                workload_label(w)
+            );
+            let from = before.len();
+            let f = cx
+                .placement_finding(
                     rule,
                     w,
                     cluster,
                     placement,
                     annotation.key.loc,
                     format!(
-                        "`{COMPUTE_TYPE_ANNOTATION}: ec2` keeps {} off Fargate profile{profile} of {}, which selects it: the pods {}",
-                        workload_label(w),
+                        "{before}{profile} of {}, which selects it: the pods {}",
                         cluster_label(cluster),
                         off_fargate_outcome(placement)
                     ),
                 )
-                .help("remove the annotation to run the pods on Fargate, or narrow the profile's selectors if they are meant for EC2"),
-            );
+                .help("remove the annotation to run the pods on Fargate, or narrow the profile's selectors if they are meant for EC2");
+            let first = &placement.matching_profiles[..placement.matching_profiles.len().min(1)];
+            out.push(cx.link_profiles(f, cluster, first, w.id, from));
         }
     }
 }

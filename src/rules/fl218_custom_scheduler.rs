@@ -36,22 +36,26 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     if names.len() == 1 { "s" } else { "" }
                 ),
             };
-            out.push(
-                cx.placement_finding(
+            let before = format!(
+                "scheduler `{name}` owns the pods of {}: in {} they do not go to Fargate",
+                workload_label(w),
+                cluster_label(cluster)
+            );
+            let from = before.len();
+            let f = cx
+                .placement_finding(
                     rule,
                     w,
                     cluster,
                     placement,
                     scheduler.loc,
                     format!(
-                        "scheduler `{name}` owns the pods of {}: in {} they do not go to Fargate{profiles}; fargate-lint predicts they {}",
-                        workload_label(w),
-                        cluster_label(cluster),
+                        "{before}{profiles}; fargate-lint predicts they {}",
                         off_fargate_outcome(placement)
                     ),
                 )
-                .help("nothing to do if that scheduler is meant to place these pods; for Fargate, remove `schedulerName`"),
-            );
+                .help("nothing to do if that scheduler is meant to place these pods; for Fargate, remove `schedulerName`");
+            out.push(cx.link_profiles(f, cluster, &placement.matching_profiles, w.id, from));
         }
     }
 }

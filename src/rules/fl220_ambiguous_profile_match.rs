@@ -45,17 +45,19 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     ),
                 )
                 .help(format!("pin the pods with the label `{PROFILE_LABEL}: NAME` on the pod template, or narrow the selectors so that one profile matches"));
-            // Point at the other profiles too (shown when they are in the same file).
-            for profile in cluster
-                .profiles
-                .iter()
-                .filter(|p| placement.matching_profiles.contains(&p.name.value))
-                .filter(|p| p.name.value != *taken)
-            {
-                finding = finding.label(
-                    profile.name.loc,
-                    format!("`{}` selects it too", profile.name.value),
-                );
+            // Every profile named links to where it selects the pod, in the order of the
+            // names, the one that takes it first.
+            for name in &placement.matching_profiles {
+                let index = (name == taken).then_some(placement.profile_index).flatten();
+                let Some(at) = cx.profile_anchor(cluster, name, index, w.id) else {
+                    continue;
+                };
+                let text = if name == taken {
+                    format!("`{name}` selects it, and takes it: its name sorts first")
+                } else {
+                    format!("`{name}` selects it too")
+                };
+                finding = finding.link(at, text, &format!("`{name}`"));
             }
             out.push(finding);
         }

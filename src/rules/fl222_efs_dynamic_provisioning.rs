@@ -46,22 +46,22 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             let Some(mode) = dynamic_mode(sc) else {
                 continue;
             };
+            let finding = cx.landing_finding(
+                rule,
+                w,
+                &landing,
+                m.loc,
+                format!(
+                    "{} mounts {}, and {how} `{}` provisions EFS dynamically (`provisioningMode: {DYNAMIC_MODE}`); it {}, where pods can use only statically provisioned EFS volumes",
+                    workload_label(w),
+                    m.what,
+                    sc.name.value,
+                    landing.phrase()
+                ),
+            );
             out.push(
-                cx.landing_finding(
-                    rule,
-                    w,
-                    &landing,
-                    m.loc,
-                    format!(
-                        "{} mounts {}, and {how} `{}` ({}) provisions EFS dynamically (`provisioningMode: {DYNAMIC_MODE}`); it {}, where pods can use only statically provisioned EFS volumes",
-                        workload_label(w),
-                        m.what,
-                        sc.name.value,
-                        cx.position_from(mode.loc, m.loc),
-                        landing.phrase()
-                    ),
-                )
-                .label(mode.loc, "dynamic EFS provisioning")
+                m.link(finding)
+                .link(mode.loc, "dynamic EFS provisioning", &format!("`provisioningMode: {DYNAMIC_MODE}`"))
                 .help("make the PersistentVolume yourself (`csi.driver: efs.csi.aws.com`, `volumeHandle` the file system or access point) and bind the claim to it with `storageClassName: \"\"` and `volumeName`; or run the workload on EC2 nodes"),
             );
         }

@@ -39,6 +39,8 @@ pub struct Landing<'a> {
     pub profile: &'a str,
     /// Other clusters that send the workload to Fargate too.
     pub others: usize,
+    /// Where the profile takes the pods: see [`Context::profile_anchor`].
+    pub at: Option<Loc>,
 }
 
 impl Landing<'_> {
@@ -51,11 +53,7 @@ impl Landing<'_> {
     /// Like [`Landing::phrase`] with another verb ("matches" for a DaemonSet, which
     /// Fargate never runs).
     pub fn phrase_with(&self, verb: &str) -> String {
-        let profile = if self.profile.is_empty() {
-            "a Fargate profile without a name".to_string()
-        } else {
-            format!("Fargate profile `{}`", self.profile)
-        };
+        let profile = self.profile_phrase();
         let cluster = if self.cluster.name.is_empty() {
             "a cluster without a name".to_string()
         } else {
@@ -67,6 +65,16 @@ impl Landing<'_> {
             n => format!(" (and in {n} other clusters)"),
         };
         format!("{verb} {profile} of {cluster}{others}")
+    }
+
+    /// "Fargate profile `apps`": the words of [`Landing::phrase`] that name the profile, and
+    /// link to where it takes the pods.
+    pub fn profile_phrase(&self) -> String {
+        if self.profile.is_empty() {
+            "a Fargate profile without a name".to_string()
+        } else {
+            format!("Fargate profile `{}`", self.profile)
+        }
     }
 }
 
@@ -118,39 +126,76 @@ impl Context<'_> {
         })
     }
 
-    /// `path:line:column` of `loc`, for messages that point into another file (the human
-    /// report shows labels of the finding's own file only).
-    pub fn position(&self, loc: Loc) -> String {
-        let path = self
-            .files
-            .get(loc.file)
-            .map_or("<unknown>", |f| f.path.as_str());
-        format!("{path}:{}:{}", loc.span.start.line, loc.span.start.column)
+    /// Where profile `name` of `cluster` (the one at `index` when known) takes workload
+    /// `w`: the namespace of its first selector that matches the pod, else the profile's
+    /// name; `None` when the cluster has no such profile.
+    pub fn profile_anchor(
+        &self,
+        cluster: &Cluster,
+        name: &str,
+        index: Option<usize>,
+        w: WorkloadId,
+    ) -> Option<Loc> {
+        let w = self.model.workloads.get(w.index())?;
+        fn selects<'p>(p: &'p FargateProfile, w: &Workload) -> Option<&'p crate::model::Selector> {
+            p.selectors
+                .iter()
+                .find(|s| crate::placement::selector_matches(s, &w.namespace, &w.pod.labels))
+        }
+        let named = || cluster.profiles.iter().filter(|p| p.name.value == name);
+        let profile = index
+            .and_then(|i| cluster.profiles.get(i))
+            .or_else(|| named().find(|p| selects(p, w).is_some()))
+            .or_else(|| named().next())?;
+        Some(
+            selects(profile, w)
+                .map(|s| s.namespace.as_ref().map_or(s.loc, |n| n.loc))
+                .unwrap_or(profile.name.loc),
+        )
     }
 
-    /// Where `target` is, as seen from a finding at `from`: `line 7` in the same file,
-    /// `path:line:column` in another.
-    pub fn position_from(&self, target: Loc, from: Loc) -> String {
-        if target.file == from.file {
-            format!("line {}", target.span.start.line)
-        } else {
-            format!("at {}", self.position(target))
+    /// `finding` with a link from each profile of `names`, written "`apps`" in its message
+    /// from byte `from` on, to where that profile of `cluster` selects workload `w`.
+    pub fn link_profiles(
+        &self,
+        mut finding: Finding,
+        cluster: &Cluster,
+        names: &[String],
+        w: WorkloadId,
+        from: usize,
+    ) -> Finding {
+        for name in names {
+            if let Some(at) = self.profile_anchor(cluster, name, None, w) {
+                finding = finding.link_from(
+                    at,
+                    format!("`{name}` selects the pods"),
+                    &format!("`{name}`"),
+                    from,
+                );
+            }
         }
+        finding
     }
 
     /// Every cluster where a Fargate profile takes workload `w`, with the profile's name, in
     /// model order: the pods run there, or Fargate refuses them for their size (placement
     /// reason `Refused`, FL210). A refused pod keeps every other fault reported, so that
     /// fixing its size does not uncover a second round of errors.
-    fn taken_by_profile(&self, w: WorkloadId) -> impl Iterator<Item = (&Cluster, &str, bool)> + '_ {
+    fn taken_by_profile(
+        &self,
+        w: WorkloadId,
+    ) -> impl Iterator<Item = (&Cluster, &str, Option<usize>, bool)> + '_ {
         self.placements_of(w)
             .filter_map(|(cluster, p)| match &p.reason {
                 crate::placement::PlacementReason::Refused { profile } => {
-                    Some((cluster, profile.as_str(), true))
+                    Some((cluster, profile.as_str(), None, true))
                 }
-                _ if p.compute == Compute::Fargate => {
-                    Some((cluster, p.profile.as_deref().unwrap_or(""), false))
-                }
+                _ if p.compute == Compute::Fargate => Some((
+                    cluster,
+                    p.profile.as_deref().unwrap_or(""),
+                    p.profile_index,
+                    false,
+                )),
                 _ => None,
             })
     }
@@ -159,23 +204,27 @@ impl Context<'_> {
     /// Fargate then runs the pods or refuses them for their size).
     pub fn landing(&self, w: WorkloadId) -> Option<Landing<'_>> {
         let mut all = self.taken_by_profile(w);
-        let (cluster, profile, _) = all.next()?;
+        let (cluster, profile, index, _) = all.next()?;
         Some(Landing {
             cluster,
             profile,
             others: all.count(),
+            at: self.profile_anchor(cluster, profile, index, w),
         })
     }
 
     /// Where Fargate refuses workload `w`: a profile takes it, but the pod is over the
     /// largest Fargate size (placement reason `Refused`), in any cluster.
     pub fn refused_landing(&self, w: WorkloadId) -> Option<Landing<'_>> {
-        let mut all = self.taken_by_profile(w).filter(|(_, _, refused)| *refused);
-        let (cluster, profile, _) = all.next()?;
+        let mut all = self
+            .taken_by_profile(w)
+            .filter(|(_, _, _, refused)| *refused);
+        let (cluster, profile, index, _) = all.next()?;
         Some(Landing {
             cluster,
             profile,
             others: all.count(),
+            at: self.profile_anchor(cluster, profile, index, w),
         })
     }
 
@@ -190,6 +239,7 @@ impl Context<'_> {
             cluster,
             profile,
             others: all.count(),
+            at: self.profile_anchor(cluster, profile, None, w),
         })
     }
 
@@ -258,7 +308,8 @@ impl Context<'_> {
     }
 
     /// Like [`Context::landing_finding`] for a finding on another object (a Service that
-    /// sends traffic to the workload, say).
+    /// sends traffic to the workload, say). The profile named in the message links to where
+    /// it takes the pods, for a message that uses [`Landing::phrase`].
     pub fn object_landing_finding(
         &self,
         rule: &Rule,
@@ -273,6 +324,10 @@ impl Context<'_> {
         }
         if !landing.profile.is_empty() {
             f = f.profile(landing.profile.to_string());
+        }
+        if let Some(at) = landing.at {
+            let phrase = landing.profile_phrase();
+            f = f.link(at, format!("{phrase} selects the pods"), &phrase);
         }
         f
     }
@@ -381,6 +436,12 @@ pub fn cluster_label(cluster: &Cluster) -> String {
     } else {
         format!("cluster `{}`", cluster.name)
     }
+}
+
+/// `finding` with a link from the cluster's name in its message ([`cluster_label`]) to
+/// where the cluster is defined, labelled `text`.
+pub fn link_cluster(finding: Finding, cluster: &Cluster, text: impl Into<String>) -> Finding {
+    finding.link(cluster.loc, text, &cluster_label(cluster))
 }
 
 /// The placement rules (FL215–FL218, FL220): they are about where a pod goes in one cluster,
@@ -524,9 +585,23 @@ pub struct MountedClaim<'a> {
     /// Where the pod asks for it: the `claimName` value; for a claim template its
     /// `storageClassName` value, else its name.
     pub loc: Loc,
-    /// How it is named in messages: "the claim `data` (line 40)", "the volume claim
-    /// template `pgdata`".
+    /// How it is named in messages: "the claim `data`", "the volume claim template
+    /// `pgdata`".
     pub what: String,
+    /// Where a claim of the scan is defined (its name), for a link from `what`; `None` for
+    /// a claim template, which is in the workload itself.
+    pub defined_at: Option<Loc>,
+}
+
+impl MountedClaim<'_> {
+    /// `finding` with a link from the claim's name in its message to where the claim is
+    /// defined.
+    pub fn link(&self, finding: Finding) -> Finding {
+        match self.defined_at {
+            Some(at) => finding.link(at, "the claim", &self.what),
+            None => finding,
+        }
+    }
 }
 
 /// What a claim's storage class is, as far as the scan tells.
@@ -580,11 +655,8 @@ impl Context<'_> {
                 out.push(MountedClaim {
                     claim,
                     loc: name.loc,
-                    what: format!(
-                        "the claim `{}` ({})",
-                        name.value,
-                        self.position_from(claim.meta.loc, name.loc)
-                    ),
+                    what: format!("the claim `{}`", name.value),
+                    defined_at: Some(claim.meta.name_loc),
                 });
             }
         }
@@ -593,6 +665,7 @@ impl Context<'_> {
                 claim: t,
                 loc: t.storage_class.as_ref().map_or(t.meta.name_loc, |s| s.loc),
                 what: format!("the volume claim template `{}`", t.meta.name),
+                defined_at: None,
             });
         }
         out
