@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::extract::{FileFacts, Kustomization};
+use super::formats::FileFacts;
+use super::kustomize::Kustomization;
 use super::types::*;
 use crate::source::{ClusterId, WorkloadId};
 
