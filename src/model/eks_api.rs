@@ -5,7 +5,7 @@ use super::formats::{FileFacts, Format, Head};
 use super::profile::{role, selectors, subnets};
 use super::text::Reader;
 use super::types::*;
-use super::unresolved::{Unresolved, tag_of, unresolved_text};
+use super::unresolved::{Needed, Unresolved, tag_of, unresolved_text};
 use super::validate::{SELECTORS, Shape, validate_object};
 use crate::source::ClusterId;
 use crate::yaml::NodeRef;
@@ -19,6 +19,15 @@ pub(super) static FORMAT: Format = Format {
     marker_keys: &["fargateProfileName"],
     cluster_needles: &["fargateProfileName"],
     json_needles: &["\"fargateProfileName\""],
+};
+
+/// The API's key names; it requires a role and takes a profile without selectors.
+const DIALECT: Dialect = Dialect {
+    tool: "`aws eks create-fargate-profile`",
+    role_key: "podExecutionRoleArn",
+    default_role_key: None,
+    created_role: None,
+    requires_selectors: false,
 };
 
 /// The fields of a `CreateFargateProfile` request the model reads (FL005).
@@ -46,29 +55,32 @@ fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved
         loc: name_entry
             .map(|e| r.node_loc(e.0))
             .unwrap_or_else(|| r.node_loc(node)),
-        style: Default::default(),
+        quoted: false,
     });
     let cluster_node = node.get("clusterName");
     let cluster = r.text(cluster_node);
     unresolved_text(
         &cluster,
         tag_of(cluster_node),
-        "the cluster name",
+        || Needed::ClusterName { template: false },
         unresolved,
     );
     let sel_entry = node.entry("selectors");
     let role = role(
         r,
         node.get("podExecutionRoleArn"),
-        &format!("the pod execution role of profile `{}`", pname.value),
+        || Needed::ProfileRole {
+            profile: pname.value.clone(),
+        },
         unresolved,
     );
     let profile = FargateProfile {
         selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
         selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
+        role_origin: RoleOrigin::of(role.as_ref(), RoleOrigin::Missing),
         role,
+        dialect: DIALECT,
         subnets: subnets(r, node.get("subnets")),
-        source: ProfileSource::EksApi,
         loc: r.node_loc(node),
         name: pname,
     };

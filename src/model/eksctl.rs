@@ -5,7 +5,7 @@ use super::formats::{FileFacts, Format, Head};
 use super::profile::{role, selectors, subnets};
 use super::text::{self, Reader, is_placeholder};
 use super::types::*;
-use super::unresolved::{Unresolved, tag_of};
+use super::unresolved::{Needed, Unresolved, tag_of};
 use super::validate::{SELECTORS, Shape, validate_object};
 use crate::source::ClusterId;
 use crate::yaml::NodeRef;
@@ -20,6 +20,15 @@ pub(super) static FORMAT: Format = Format {
     marker_keys: &["apiVersion", "kind"],
     cluster_needles: &["ClusterConfig"],
     json_needles: &["\"apiVersion\""],
+};
+
+/// eksctl's key names; without a role of its own or the cluster's, eksctl makes one.
+const DIALECT: Dialect = Dialect {
+    tool: "eksctl",
+    role_key: "podExecutionRoleARN",
+    default_role_key: Some("iam.fargatePodExecutionRoleARN"),
+    created_role: Some("FargatePodExecutionRole"),
+    requires_selectors: true,
 };
 
 /// The fields of a ClusterConfig the model reads (FL005).
@@ -70,12 +79,17 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
     } else {
         |_| false
     };
-    for (value, node, what, placeholder) in [
-        (&name, name_node, "the cluster name", name_placeholder),
+    for (value, node, needed, placeholder) in [
+        (
+            &name,
+            name_node,
+            Needed::ClusterName { template: true },
+            name_placeholder,
+        ),
         (
             &region,
             region_node,
-            "the cluster region",
+            Needed::ClusterRegion,
             text::is_region_placeholder,
         ),
     ] {
@@ -85,7 +99,7 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         {
             unresolved.push(Unresolved {
                 loc: t.loc,
-                what: format!("{what} (the file is read as a template: where the scan defines real clusters, workloads are placed on those only)"),
+                needed,
                 value: t.value.clone(),
             });
         }
@@ -133,21 +147,24 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         let pname = r.text(p_r.get("name")).unwrap_or_else(|| Text {
             value: String::new(),
             loc: r.node_loc(p),
-            style: Default::default(),
+            quoted: false,
         });
         let sel_entry = p_r.entry("selectors");
         let role = role(
             r,
             p_r.get("podExecutionRoleARN"),
-            &format!("the pod execution role of profile `{}`", pname.value),
+            || Needed::ProfileRole {
+                profile: pname.value.clone(),
+            },
             unresolved,
         );
         profiles.push(FargateProfile {
             selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
             selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
+            role_origin: RoleOrigin::of(role.as_ref(), RoleOrigin::CreatedByTool),
             role,
+            dialect: DIALECT,
             subnets: subnets(r, p_r.get("subnets")),
-            source: ProfileSource::Eksctl,
             loc: r.node_loc(p),
             name: pname,
         });
@@ -164,7 +181,7 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         default_role: role(
             r,
             node.path(&["iam", "fargatePodExecutionRoleARN"]),
-            "the cluster's Fargate pod execution role",
+            || Needed::ClusterRole,
             unresolved,
         ),
         public_subnets,

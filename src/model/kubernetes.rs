@@ -5,7 +5,7 @@
 use super::formats::{FileFacts, Format, Head};
 use super::text::{Reader, is_placeholder};
 use super::types::*;
-use super::unresolved::{Unresolved, tag_of, unresolved_text};
+use super::unresolved::{Needed, Owner, Unresolved, tag_of, unresolved_text};
 use super::validate::{OBJECT, POD, TEMPLATE_OWNER, WORKLOAD, validate_object};
 use crate::source::{FileId, Loc, WorkloadId};
 use crate::yaml::{Document, NodeRef, ScalarStyle};
@@ -203,7 +203,9 @@ fn workload(
     unresolved_text(
         &namespace,
         tag_of(ns_node),
-        &format!("the namespace of {kind_name} `{name}`"),
+        || Needed::WorkloadNamespace {
+            of: owner(kind_name, &name),
+        },
         unresolved,
     );
 
@@ -225,7 +227,10 @@ fn workload(
                 {
                     unresolved.push(Unresolved {
                         loc: t.loc,
-                        what: format!("`{count_key}` of {kind_name} `{name}` (counted as 1)"),
+                        needed: Needed::Count {
+                            key: count_key,
+                            of: owner(kind_name, &name),
+                        },
                         value: t.value,
                     });
                 }
@@ -257,12 +262,12 @@ fn workload(
                 .as_ref()
                 .filter(|i| crate::image::is_placeholder_image(&i.value))
             {
-                let container = container_name
-                    .as_ref()
-                    .map_or_else(String::new, |n| format!(" `{}`", n.value));
                 unresolved.push(Unresolved {
                     loc: image.loc,
-                    what: format!("the image of container{container} of {kind_name} `{name}`"),
+                    needed: Needed::Image {
+                        container: container_name.as_ref().map(|n| n.value.clone()),
+                        of: owner(kind_name, &name),
+                    },
                     value: image.value.clone(),
                 });
             }
@@ -313,7 +318,10 @@ fn workload(
         if is_placeholder(&l.value.value, None) {
             unresolved.push(Unresolved {
                 loc: l.value.loc,
-                what: format!("pod label `{}` of {kind_name} `{name}`", l.key.value),
+                needed: Needed::PodLabel {
+                    key: l.key.value.clone(),
+                    of: owner(kind_name, &name),
+                },
                 value: l.value.value.clone(),
             });
         }
@@ -336,6 +344,14 @@ fn workload(
     })
 }
 
+/// The workload a placeholder belongs to.
+fn owner(kind_name: &str, name: &str) -> Owner {
+    Owner {
+        kind: kind_name.to_string(),
+        name: name.to_string(),
+    }
+}
+
 /// `env[]` entries of a container that have a scalar `value` (`valueFrom` ones have none).
 fn env_values(r: Reader, env: Option<NodeRef<'_>>) -> Vec<Label> {
     env.into_iter()
@@ -353,7 +369,7 @@ fn env_values(r: Reader, env: Option<NodeRef<'_>>) -> Vec<Label> {
 fn resources_of(
     r: Reader,
     resources: Option<NodeRef<'_>>,
-    key: &str,
+    key: &'static str,
     kind_name: &str,
     name: &str,
     unresolved: &mut Vec<Unresolved>,
@@ -369,10 +385,11 @@ fn resources_of(
         if is_placeholder(&pair.value.value, None) {
             unresolved.push(Unresolved {
                 loc: pair.value.loc,
-                what: format!(
-                    "{key} `{}` of {kind_name} `{name}` (sized as if absent)",
-                    pair.key.value
-                ),
+                needed: Needed::Resource {
+                    section: key,
+                    resource: pair.key.value.clone(),
+                    of: owner(kind_name, name),
+                },
                 value: pair.value.value.clone(),
             });
         }

@@ -26,5 +26,5 @@ pub use kubernetes::{NotAnObject, not_an_object};
 pub use kustomize::Kustomization;
 pub use text::is_placeholder;
 pub use types::*;
-pub use unresolved::Unresolved;
+pub use unresolved::{Needed, Owner, Unresolved};
 pub use validate::Invalid;

@@ -3,7 +3,7 @@
 
 use super::text::{Reader, is_placeholder};
 use super::types::*;
-use super::unresolved::{Unresolved, tag_of, unresolved_text};
+use super::unresolved::{Needed, Unresolved, tag_of, unresolved_text};
 use crate::yaml::NodeRef;
 
 pub(super) fn selectors(
@@ -20,7 +20,10 @@ pub(super) fn selectors(
         unresolved_text(
             &namespace,
             tag_of(ns_node),
-            &format!("the namespace of selector {} of profile `{profile}`", i + 1),
+            || Needed::SelectorNamespace {
+                profile: profile.to_string(),
+                index: i,
+            },
             unresolved,
         );
         let labels = r.labels(sel_r.get("labels"));
@@ -28,11 +31,11 @@ pub(super) fn selectors(
             if is_placeholder(&l.value.value, None) || is_placeholder(&l.key.value, None) {
                 unresolved.push(Unresolved {
                     loc: l.value.loc,
-                    what: format!(
-                        "label `{}` of selector {} of profile `{profile}`",
-                        l.key.value,
-                        i + 1
-                    ),
+                    needed: Needed::SelectorLabel {
+                        profile: profile.to_string(),
+                        index: i,
+                        key: l.key.value.clone(),
+                    },
                     value: l.value.value.clone(),
                 });
             }
@@ -51,11 +54,11 @@ pub(super) fn selectors(
 pub(super) fn role(
     r: Reader,
     node: Option<NodeRef<'_>>,
-    what: &str,
+    needed: impl FnOnce() -> Needed,
     unresolved: &mut Vec<Unresolved>,
 ) -> Option<Text> {
     let role = r.text(node);
-    unresolved_text(&role, tag_of(node), what, unresolved);
+    unresolved_text(&role, tag_of(node), needed, unresolved);
     role
 }
 

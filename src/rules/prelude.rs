@@ -3,7 +3,7 @@
 pub use super::limits::Limits;
 pub use super::{Precision, Rule};
 pub use crate::diagnostic::{Finding, InputProblem, ObjectRef, Severity, Subject};
-pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
+pub use crate::model::{Cluster, FargateProfile, Model, Text, Workload};
 pub use crate::placement::{Compute, Placement, Placements};
 pub use crate::source::{ClusterId, Loc, WorkloadId};
 
