@@ -9,6 +9,7 @@ mod assemble;
 mod eks_api;
 mod eksctl;
 mod formats;
+mod keys;
 mod kubernetes;
 mod kustomize;
 mod profile;
@@ -22,6 +23,7 @@ pub use formats::{
     FORMATS, FileFacts, Format, Head, defines_cluster, extract, extract_document, json_may_be_read,
     may_define_cluster,
 };
+pub use keys::{ClusterKey, Joined, ProfileKey, WorkloadKey, join};
 pub use kubernetes::{NotAnObject, not_an_object};
 pub use kustomize::Kustomization;
 pub use text::is_placeholder;

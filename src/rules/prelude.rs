@@ -365,13 +365,9 @@ pub fn profile_label(profile: &FargateProfile) -> String {
     }
 }
 
-/// The object reference of a workload, for findings about it.
+/// The object reference of a workload, for findings about it: its key.
 pub fn object_of(w: &Workload) -> ObjectRef {
-    ObjectRef {
-        kind: w.kind_name.clone(),
-        namespace: w.namespace.clone(),
-        name: w.name.clone(),
-    }
+    w.key().into()
 }
 
 /// How a cluster is named in messages: "cluster `prod`", or "a cluster without a name".
