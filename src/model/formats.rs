@@ -4,14 +4,14 @@
 //! of its kind, and how it is read into the model's types. [`FORMATS`] lists them, in the
 //! order they are asked; [`extract_document`] gives each document to the first that claims
 //! it. What a file is before parsing (the text pre-filters of `--find-clusters` and of JSON
-//! files) is asked of the registry too, so a new format is one file and one line here.
+//! files) is asked of the registry too, so a new format is its file, its `mod` line in
+//! `model/mod.rs` and one line in [`FORMATS`], with fixtures.
 
-use super::kustomize::{self, Kustomization};
+use super::kustomize::Kustomization;
 use super::text::Reader;
 use super::types::*;
 use super::unresolved::Unresolved;
 use super::validate::{Invalid, duplicate_keys};
-use super::{eks_api, eksctl, kubernetes};
 use crate::source::FileId;
 use crate::yaml::{Document, NodeRef, ParsedFile};
 
@@ -38,11 +38,11 @@ pub struct Format {
 /// The registry: every format, in the order documents are offered to them. Kubernetes
 /// claims every object with an `apiVersion` and a `kind`, so the formats that share those
 /// keys (eksctl, Kustomize) come before it.
-pub static FORMATS: [&Format; 4] = [
-    &eksctl::FORMAT,
-    &kustomize::FORMAT,
-    &kubernetes::FORMAT,
-    &eks_api::FORMAT,
+pub static FORMATS: &[&Format] = &[
+    &super::eksctl::FORMAT,
+    &super::kustomize::FORMAT,
+    &super::kubernetes::FORMAT,
+    &super::eks_api::FORMAT,
 ];
 
 /// A document as the registry sees it: the node, with its `apiVersion` and `kind` when they
@@ -229,6 +229,69 @@ fn unescape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::{Limits, parse};
+
+    /// The name of the format that reads the first document of `text`.
+    fn claimed_by(text: &str) -> Option<&'static str> {
+        let parsed = parse(text, Limits::default());
+        let root = parsed.documents.first()?.root()?.resolved();
+        let head = Head::of(root);
+        FORMATS.iter().find(|f| (f.is_kind)(&head)).map(|f| f.name)
+    }
+
+    #[test]
+    fn each_document_goes_to_the_first_format_that_claims_it() {
+        let cases = [
+            (
+                "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n",
+                Some("eksctl ClusterConfig"),
+            ),
+            // Not eksctl's apiVersion: an object of some other API, for Kubernetes.
+            (
+                "apiVersion: example.com/v1\nkind: ClusterConfig\n",
+                Some("Kubernetes objects"),
+            ),
+            (
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+                Some("Kustomize kustomization"),
+            ),
+            (
+                "apiVersion: v1\nkind: List\nitems: []\n",
+                Some("Kubernetes objects"),
+            ),
+            (
+                "apiVersion: apps/v1\nkind: Deployment\n",
+                Some("Kubernetes objects"),
+            ),
+            (
+                r#"{"fargateProfileName": "p", "clusterName": "c"}"#,
+                Some("EKS API profile JSON"),
+            ),
+            // Kubernetes claims an object with `apiVersion` and `kind` before the EKS API.
+            (
+                "apiVersion: v1\nkind: X\nfargateProfileName: p\n",
+                Some("Kubernetes objects"),
+            ),
+            ("name: not-ours\n", None),
+        ];
+        for (text, format) in cases {
+            assert_eq!(claimed_by(text), format, "{text}");
+        }
+    }
+
+    #[test]
+    fn pre_filters_take_their_needles_from_the_formats() {
+        assert!(may_define_cluster("kind: ClusterConfig"));
+        assert!(may_define_cluster(r#"{"fargateProfileName": "p"}"#));
+        assert!(!may_define_cluster("kind: Deployment"));
+        assert!(json_may_be_read(r#"{"apiVersion": "v1"}"#));
+        assert!(json_may_be_read(r#"{"fargateProfileName": "p"}"#));
+        assert!(!json_may_be_read(r#"{"name": "package"}"#));
+        assert_eq!(
+            needles(|f| f.json_needles),
+            ["\"apiVersion\"", "\"fargateProfileName\""]
+        );
+    }
 
     #[test]
     fn escapes_are_read_before_the_pre_filter_looks() {
