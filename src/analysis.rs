@@ -115,69 +115,6 @@ pub fn is_parse_problem(p: &InputProblem) -> bool {
     p.file_read
 }
 
-/// Whether a file's text may hold a cluster definition: an eksctl `ClusterConfig` or an EKS
-/// API profile. A cheap test before parsing; the model decides.
-fn may_define_cluster(text: &str) -> bool {
-    mentions(text, &["ClusterConfig", "fargateProfileName"])
-}
-
-/// Whether `text` holds one of `needles` as written or once its escapes are read: a text
-/// pre-filter that an escaped key (`"\u0061piVersion"` in JSON, `"Cluster\x43onfig"` in
-/// YAML, a double-quoted line broken with `\`) cannot slip past. Only text with a backslash
-/// is unescaped (into a copy).
-fn mentions(text: &str, needles: &[&str]) -> bool {
-    if needles.iter().any(|n| text.contains(n)) {
-        return true;
-    }
-    if !text.contains('\\') {
-        return false;
-    }
-    let plain = unescape(text);
-    needles.iter().any(|n| plain.contains(n))
-}
-
-/// `text` with the escapes of JSON and YAML double-quoted strings read wherever they are (a
-/// pre-filter does not know strings from the rest): `\xXX`, `\uXXXX` and `\UXXXXXXXX` as
-/// their character, another escaped character as itself, and a `\` that ends a line joined to
-/// the next line without its leading blanks.
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let mut chars = after.chars();
-        let Some(c) = chars.next() else {
-            out.push('\\');
-            rest = "";
-            break;
-        };
-        let width = match c {
-            'x' => 2,
-            'u' => 4,
-            'U' => 8,
-            _ => 0,
-        };
-        let hex = after
-            .get(1..1 + width)
-            .filter(|h| width > 0 && h.len() == width && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        rest = if let Some(ch) = hex
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .and_then(char::from_u32)
-        {
-            out.push(ch);
-            &after[1 + width..]
-        } else if c == '\n' || c == '\r' {
-            chars.as_str().trim_start_matches(['\n', ' ', '\t'])
-        } else {
-            out.push(c);
-            chars.as_str()
-        };
-    }
-    out.push_str(rest);
-    out
-}
-
 /// `--find-clusters`: the files of the repository (from its root, or the current folder
 /// outside any) that may define a cluster and are not among `inputs` already, each with
 /// whether it only lends its clusters (else it is read for its workloads' placement). The walk honours the same ignore files and excludes as
@@ -223,7 +160,7 @@ fn find_cluster_inputs(
     let cluster_changed = inputs.iter().any(|i| {
         !cluster_files.contains(&i.path)
             && i.content.as_deref().is_ok_and(|text| {
-                may_define_cluster(text) && defines_cluster(text, settings.yaml_limits)
+                model::may_define_cluster(text) && defines_cluster(text, settings.yaml_limits)
             })
     });
     // What this search passes over is not reported: the user asked about the PATHs only.
@@ -237,7 +174,7 @@ fn find_cluster_inputs(
                 .is_none_or(|p| !known.contains(&p))
         })
         .filter_map(|i| {
-            if i.content.as_deref().is_ok_and(may_define_cluster) {
+            if i.content.as_deref().is_ok_and(model::may_define_cluster) {
                 Some((i, Role::ClustersOnly))
             } else {
                 cluster_changed.then_some((i, Role::PlacedOnly))
@@ -246,11 +183,9 @@ fn find_cluster_inputs(
         .collect())
 }
 
-/// Whether `text` defines (part of) a cluster once parsed: an eksctl ClusterConfig or an EKS
-/// API profile.
+/// Whether `text` defines (part of) a cluster once parsed, in any format of the registry.
 fn defines_cluster(text: &str, limits: yaml::Limits) -> bool {
-    let parsed = yaml::parse(text, limits);
-    !model::extract(FileId(0), &parsed).clusters.is_empty()
+    model::defines_cluster(&yaml::parse(text, limits))
 }
 
 /// What parsing one input gave.
@@ -303,11 +238,9 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     if has_folder(path, "templates") && text.contains("{{") {
         return skip("Helm template: pipe `helm template` output on stdin instead");
     }
-    // JSON files are many and rarely ours (package.json, tsconfig.json with comments):
-    // only those that can hold an object we read are parsed, escaped keys included.
-    if ends_with_ignore_case(path, ".json")
-        && !mentions(text, &["\"apiVersion\"", "\"fargateProfileName\""])
-    {
+    // JSON files are many and rarely ours: only those that may hold a document of a format
+    // of the registry are parsed.
+    if ends_with_ignore_case(path, ".json") && !model::json_may_be_read(text) {
         return skip("JSON that is not a Kubernetes object or an EKS API profile");
     }
     let mut facts = FileFacts::default();
@@ -695,30 +628,4 @@ fn belongs(scopes: &[Scope<'_>], path: Option<&std::path::Path>) -> bool {
                     .is_ok_and(|rel| globs.is_match(rel))
             }),
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_are_read_before_the_pre_filter_looks() {
-        assert_eq!(unescape(r#""\u0061piVersion""#), "\"apiVersion\"");
-        assert_eq!(
-            unescape(r#"kind: "Cluster\x43onfig""#),
-            "kind: \"ClusterConfig\""
-        );
-        assert_eq!(unescape(r"\U00000041\\u0041"), "A\\u0041");
-        assert_eq!(unescape("\"Cluster\\\n   Config\""), "\"ClusterConfig\"");
-        // Not an escape: kept as written, never a panic on a cut-off one.
-        assert_eq!(unescape(r"\u00zz \x4"), "u00zz x4");
-        assert_eq!(unescape(r"\u+041 \ud800"), "u+041 ud800");
-        assert_eq!(unescape("end\\"), "end\\");
-        assert_eq!(unescape("é\\é"), "éé");
-        assert!(mentions(
-            r#"{"\u0066argateProfileName": "p"}"#,
-            &["\"fargateProfileName\""]
-        ));
-        assert!(!mentions(r#"{"name": "a\nb"}"#, &["\"apiVersion\""]));
-    }
 }

@@ -295,16 +295,15 @@ pub fn place(cluster: &Cluster, workload: &Workload) -> Placement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PodFacts, ProfileSource, Text};
+    use crate::model::{Dialect, PodFacts, RoleOrigin, Text};
     use crate::source::Loc;
-    use crate::yaml::ScalarStyle;
     use proptest::prelude::*;
 
     fn text(value: &str) -> Text {
         Text {
             value: value.to_string(),
             loc: Loc::default(),
-            style: ScalarStyle::Plain,
+            quoted: false,
         }
     }
 
@@ -330,8 +329,15 @@ mod tests {
     fn profile(name: &str, selectors: Vec<Selector>) -> FargateProfile {
         FargateProfile {
             name: text(name),
-            source: ProfileSource::Eksctl,
             role: None,
+            role_origin: RoleOrigin::CreatedByTool,
+            dialect: Dialect {
+                tool: "eksctl",
+                role_key: "podExecutionRoleARN",
+                default_role_key: None,
+                created_role: None,
+                requires_selectors: true,
+            },
             selectors,
             selectors_key: None,
             subnets: Vec::new(),

@@ -351,7 +351,6 @@ impl WorkloadSize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::ScalarStyle;
     use proptest::prelude::*;
 
     fn text_at(value: &str, byte: usize) -> Text {
@@ -361,7 +360,7 @@ mod tests {
         Text {
             value: value.to_string(),
             loc,
-            style: ScalarStyle::Plain,
+            quoted: false,
         }
     }
 

@@ -661,3 +661,59 @@ spec:
     assert_eq!(v.value, "efs-pv");
     assert_eq!((v.loc.span.start.line, v.loc.span.start.column), (6, 15));
 }
+
+#[test]
+fn role_origin_says_where_each_profile_gets_its_pod_execution_role() {
+    use fargate_lint::model::RoleOrigin;
+    // The default role is in the file that defines the cluster; a second file only adds a
+    // profile, which takes it all the same.
+    let adds = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: eu-west-1}
+fargateProfiles:
+  - name: inherits
+    selectors: [{namespace: a}]
+  - name: empty-role
+    podExecutionRoleARN: ''
+    selectors: [{namespace: b}]
+";
+    let dev = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: dev, region: eu-west-1}
+fargateProfiles:
+  - name: made
+    selectors: [{namespace: a}]
+";
+    let api =
+        r#"{"fargateProfileName": "api", "clusterName": "dev", "selectors": [{"namespace": "x"}]}"#;
+    let m = model(&[
+        ("adds.yaml", adds),
+        ("c.yaml", CLUSTER),
+        ("dev.yaml", dev),
+        ("api.json", api),
+    ]);
+    let origin: Vec<(&str, RoleOrigin, &str)> = m
+        .clusters
+        .iter()
+        .flat_map(|c| &c.profiles)
+        .map(|p| (p.name.value.as_str(), p.role_origin, p.dialect.role_key))
+        .collect();
+    assert_eq!(
+        origin,
+        [
+            (
+                "inherits",
+                RoleOrigin::ClusterDefault,
+                "podExecutionRoleARN"
+            ),
+            (
+                "empty-role",
+                RoleOrigin::ClusterDefault,
+                "podExecutionRoleARN"
+            ),
+            ("apps", RoleOrigin::Explicit, "podExecutionRoleARN"),
+            ("made", RoleOrigin::CreatedByTool, "podExecutionRoleARN"),
+            ("api", RoleOrigin::Missing, "podExecutionRoleArn"),
+        ]
+    );
+}

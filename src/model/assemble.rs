@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::extract::{FileFacts, Kustomization};
+use super::formats::FileFacts;
+use super::kustomize::Kustomization;
 use super::types::*;
 use crate::source::{ClusterId, WorkloadId};
 
@@ -117,6 +118,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
     }
     for (i, c) in model.clusters.iter_mut().enumerate() {
         c.id = ClusterId(u32::try_from(i).unwrap_or(u32::MAX));
+        default_roles(c);
     }
     (model, stats)
 }
@@ -160,6 +162,20 @@ fn merge_cluster(clusters: &mut Vec<Cluster>, by_name: &mut ClustersByName, c: C
             }
             k.public_subnets.extend(c.public_subnets);
             k.private_subnets.extend(c.private_subnets);
+        }
+    }
+}
+
+/// Profiles that would have a role made for them take the cluster's default role instead,
+/// when one of the cluster's definitions sets one: decided once the cluster is whole, since
+/// a file that only adds profiles leaves the default to the file that defines the cluster.
+fn default_roles(c: &mut Cluster) {
+    if !has_role(c.default_role.as_ref()) {
+        return;
+    }
+    for p in &mut c.profiles {
+        if p.role_origin == RoleOrigin::CreatedByTool {
+            p.role_origin = RoleOrigin::ClusterDefault;
         }
     }
 }

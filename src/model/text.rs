@@ -2,7 +2,7 @@
 
 use super::types::{Label, Text};
 use crate::source::{FileId, Loc, Span};
-use crate::yaml::NodeRef;
+use crate::yaml::{NodeRef, ScalarStyle};
 
 /// Reads nodes of one file into model values.
 #[derive(Clone, Copy)]
@@ -30,7 +30,7 @@ impl Reader {
         Some(Text {
             value: value.to_string(),
             loc: self.node_loc(node),
-            style,
+            quoted: style != ScalarStyle::Plain,
         })
     }
 
@@ -48,7 +48,7 @@ impl Reader {
                 let value = self.text(Some(v)).unwrap_or_else(|| Text {
                     value: String::new(),
                     loc: self.node_loc(v),
-                    style: v.scalar().map(|s| s.1).unwrap_or_default(),
+                    quoted: v.scalar().is_some_and(|s| s.1 != ScalarStyle::Plain),
                 });
                 Some(Label { key, value })
             })

@@ -3,23 +3,50 @@
 //! profile came from eksctl, the EKS API, CloudFormation or Terraform.
 
 use crate::source::{ClusterId, FileId, Loc, WorkloadId};
-use crate::yaml::ScalarStyle;
 
-/// A string value from the input, with where it was written and how it was quoted.
+/// A string value from the input, with where it was written and whether it was quoted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
     pub value: String,
     pub loc: Loc,
-    pub style: ScalarStyle,
+    /// Written as a string for sure: quoted, or a block scalar (`|`, `>`). A plain value
+    /// may be read as a number or a boolean by YAML 1.1 readers (FL003).
+    pub quoted: bool,
 }
 
-/// Where a Fargate profile was defined; decides, for example, whether a role is required.
+/// How a Fargate profile gets its pod execution role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProfileSource {
-    /// eksctl `ClusterConfig` (`eksctl.io/v1alpha5`).
-    Eksctl,
-    /// `aws eks create-fargate-profile --cli-input-json` input.
-    EksApi,
+pub enum RoleOrigin {
+    /// A role of its own (a non-empty value, placeholders included).
+    Explicit,
+    /// None of its own: the cluster's default pod execution role
+    /// ([`Cluster::default_role`]) serves it. Set when the model is assembled, from every
+    /// definition of the cluster.
+    ClusterDefault,
+    /// None of its own and no cluster default: the tool that creates the profile makes a
+    /// role for it (eksctl's `FargatePodExecutionRole`).
+    CreatedByTool,
+    /// None at all, and the format has no fallback: the API refuses the profile.
+    Missing,
+}
+
+/// How the file of a profile names things: carried only to word messages in the user's
+/// own key names and tools. Rules decide on the model's meaning ([`RoleOrigin`], ...), never
+/// on the dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// The tool that reads the file, as messages name it: `eksctl`, or a command in
+    /// backticks.
+    pub tool: &'static str,
+    /// The key of the profile's own pod execution role.
+    pub role_key: &'static str,
+    /// The key of the cluster's default pod execution role, where the format has one.
+    pub default_role_key: Option<&'static str>,
+    /// The role the tool makes for a profile without one ([`RoleOrigin::CreatedByTool`]).
+    pub created_role: Option<&'static str>,
+    /// The tool refuses a profile without selectors (else it takes it, and it matches no
+    /// pod): only the wording of FL110 differs, which is an error either way.
+    pub requires_selectors: bool,
 }
 
 /// One label pair of a profile selector or of a pod: key and value with their locations.
@@ -41,9 +68,12 @@ pub struct Selector {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FargateProfile {
     pub name: Text,
-    pub source: ProfileSource,
     /// The pod execution role ARN of the profile itself.
     pub role: Option<Text>,
+    /// Where its pod execution role comes from.
+    pub role_origin: RoleOrigin,
+    /// Key names and tool of its file, for messages.
+    pub dialect: Dialect,
     pub selectors: Vec<Selector>,
     /// The `selectors` key, when present.
     pub selectors_key: Option<Loc>,
@@ -69,7 +99,8 @@ pub struct Cluster {
     /// role): a file for `eksctl create fargateprofile` on a cluster made elsewhere, which
     /// says nothing of its nodes. `ec2_capacity` is then `false` by default, not by word.
     pub profiles_only: bool,
-    /// eksctl `iam.fargatePodExecutionRoleARN`.
+    /// The pod execution role of the profiles without one of their own (eksctl
+    /// `iam.fargatePodExecutionRoleARN`).
     pub default_role: Option<Text>,
     /// Subnet ids (or names) the configuration declares public / private.
     pub public_subnets: Vec<Text>,
@@ -403,6 +434,23 @@ impl Cluster {
                 .region
                 .as_deref()
                 .is_some_and(super::text::is_region_placeholder)
+    }
+}
+
+/// Whether a role value names a role at all: an empty one is as good as none.
+pub fn has_role(role: Option<&Text>) -> bool {
+    role.is_some_and(|r| !r.value.trim().is_empty())
+}
+
+impl RoleOrigin {
+    /// A profile's origin as its file says it, before the model is assembled: its own role
+    /// when it has one, else what its format does without (`fallback`).
+    pub fn of(role: Option<&Text>, fallback: RoleOrigin) -> RoleOrigin {
+        if has_role(role) {
+            RoleOrigin::Explicit
+        } else {
+            fallback
+        }
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Invalid {
 
 /// What a field must look like. A mapping lists only the keys the model reads; other keys
 /// are not checked. A null value (`key:` or `key: null`) is the same as an absent one.
-enum Shape {
+pub enum Shape {
     /// A scalar (a string, or a number or boolean the reader turns into one).
     Scalar,
     /// A mapping with these keys checked.
@@ -90,7 +90,7 @@ const POD_TEMPLATE: Shape = Shape::Map(&[("metadata", METADATA), ("spec", POD_SP
 
 /// Pods, and every object with a pod template (Deployments, Jobs, CronJobs, Argo
 /// Rollouts, ...): the keys that are not there are not checked.
-const WORKLOAD: Shape = Shape::Map(&[
+pub(super) const WORKLOAD: Shape = Shape::Map(&[
     ("metadata", METADATA),
     (
         "spec",
@@ -112,79 +112,25 @@ const WORKLOAD: Shape = Shape::Map(&[
     ),
 ]);
 
-const POD: Shape = Shape::Map(&[("metadata", METADATA), ("spec", POD_SPEC)]);
+pub(super) const POD: Shape = Shape::Map(&[("metadata", METADATA), ("spec", POD_SPEC)]);
 
 /// An object of another kind with a pod template (an Argo Rollout, say): its own `spec`
 /// keys beside the template are its business.
-const TEMPLATE_OWNER: Shape = Shape::Map(&[
+pub(super) const TEMPLATE_OWNER: Shape = Shape::Map(&[
     ("metadata", METADATA),
     ("spec", Shape::Map(&[("template", POD_TEMPLATE)])),
 ]);
 
-const SELECTORS: Shape = Shape::List(&Shape::Map(&[
+pub(super) const SELECTORS: Shape = Shape::List(&Shape::Map(&[
     ("namespace", Shape::Scalar),
     ("labels", Shape::StringMap),
 ]));
 
-const CLUSTER_CONFIG: Shape = Shape::Map(&[
-    (
-        "metadata",
-        Shape::Map(&[
-            ("name", Shape::Scalar),
-            ("region", Shape::Scalar),
-            ("version", Shape::Scalar),
-        ]),
-    ),
-    (
-        "fargateProfiles",
-        Shape::List(&Shape::Map(&[
-            ("name", Shape::Scalar),
-            ("selectors", SELECTORS),
-            ("podExecutionRoleARN", Shape::Scalar),
-            ("subnets", Shape::List(&Shape::Scalar)),
-        ])),
-    ),
-    (
-        "iam",
-        Shape::Map(&[("fargatePodExecutionRoleARN", Shape::Scalar)]),
-    ),
-]);
+pub(super) const OBJECT: Shape = Shape::Map(&[("metadata", METADATA)]);
 
-const EKS_API_PROFILE: Shape = Shape::Map(&[
-    ("fargateProfileName", Shape::Scalar),
-    ("clusterName", Shape::Scalar),
-    ("podExecutionRoleArn", Shape::Scalar),
-    ("selectors", SELECTORS),
-    ("subnets", Shape::List(&Shape::Scalar)),
-]);
-
-const OBJECT: Shape = Shape::Map(&[("metadata", METADATA)]);
-
-/// The kind of object a document holds, for choosing its schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectShape {
-    Pod,
-    /// Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs
-    /// and CronJobs.
-    Workload,
-    /// An object of another kind with a pod template.
-    TemplateOwner,
-    ClusterConfig,
-    EksApiProfile,
-    /// Any other Kubernetes object: its metadata.
-    Object,
-}
-
-/// Checks `node`, an object of kind `shape`, against its schema.
-pub fn validate_object(r: Reader, node: NodeRef<'_>, shape: ObjectShape, out: &mut Vec<Invalid>) {
-    let schema = match shape {
-        ObjectShape::Pod => &POD,
-        ObjectShape::Workload => &WORKLOAD,
-        ObjectShape::TemplateOwner => &TEMPLATE_OWNER,
-        ObjectShape::ClusterConfig => &CLUSTER_CONFIG,
-        ObjectShape::EksApiProfile => &EKS_API_PROFILE,
-        ObjectShape::Object => &OBJECT,
-    };
+/// Checks `node`, an object, against `schema` (its format's, or one of the Kubernetes
+/// shapes above).
+pub fn validate_object(r: Reader, node: NodeRef<'_>, schema: &Shape, out: &mut Vec<Invalid>) {
     let mut path = String::new();
     check(r, node, schema, &mut path, out);
 }

@@ -4,7 +4,6 @@
 
 use super::prelude::*;
 use crate::model::Label;
-use crate::yaml::ScalarStyle;
 
 pub(crate) static RULE: Rule = Rule {
     code: "FL003",
@@ -66,7 +65,7 @@ fn yaml11_reading(plain: &str) -> Option<String> {
 
 /// The finding for `value` when it is ambiguous; `what` names it ("pod label `app`").
 fn ambiguous(cx: &Context<'_>, rule: &Rule, what: &str, value: &Text) -> Option<Finding> {
-    if value.style != ScalarStyle::Plain {
+    if value.quoted {
         return None;
     }
     let reading = yaml11_reading(&value.value)?;

@@ -1,7 +1,8 @@
 //! FL105 missing-pod-execution-role: a profile with no pod execution role. An error where
-//! the API requires one (EKS API JSON); a note for eksctl, which creates one.
+//! the API requires one (EKS API JSON); a note where the tool creates one (eksctl).
 
 use super::prelude::*;
+use crate::model::RoleOrigin;
 
 pub(crate) static RULE: Rule = Rule {
     code: "FL105",
@@ -13,41 +14,41 @@ pub(crate) static RULE: Rule = Rule {
     ..Rule::COMMON
 };
 
-fn has_role(role: Option<&Text>) -> bool {
-    role.is_some_and(|r| !r.value.trim().is_empty())
-}
-
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for (cluster, profile) in cx.profiles() {
-        if has_role(profile.role.as_ref()) {
-            continue;
-        }
         let name = profile_label(profile);
-        let finding = match profile.source {
-            ProfileSource::EksApi => cx
+        // The user's own key names and tool.
+        let d = profile.dialect;
+        let role_key = d.role_key;
+        let finding = match profile.role_origin {
+            RoleOrigin::Explicit | RoleOrigin::ClusterDefault => continue,
+            RoleOrigin::Missing => cx
                 .profile_finding(
                     rule,
                     cluster,
                     profile,
                     profile.name.loc,
-                    format!("{name} has no `podExecutionRoleArn`; `aws eks create-fargate-profile` requires one"),
+                    format!("{name} has no `{role_key}`; {} requires one", d.tool),
                 )
-                .help("add `podExecutionRoleArn` with the ARN of a role that trusts `eks-fargate-pods.amazonaws.com` and has `AmazonEKSFargatePodExecutionRolePolicy`"),
-            ProfileSource::Eksctl => {
-                // The cluster-wide role of eksctl is used for every profile without its own.
-                if has_role(cluster.default_role.as_ref()) {
-                    continue;
-                }
+                .help(format!("add `{role_key}` with the ARN of a role that trusts `eks-fargate-pods.amazonaws.com` and has `AmazonEKSFargatePodExecutionRolePolicy`")),
+            RoleOrigin::CreatedByTool => {
+                let (no_default, or_default) = d.default_role_key.map_or_else(
+                    || (String::new(), String::new()),
+                    |k| (format!(" and the cluster no `{k}`"), format!(" or `{k}` on the cluster")),
+                );
+                let created = d
+                    .created_role
+                    .map_or_else(|| "a role".to_string(), |r| format!("the role `{r}`"));
                 let mut f = cx
                     .profile_finding(
                         rule,
                         cluster,
                         profile,
                         profile.name.loc,
-                        format!("{name} has no `podExecutionRoleARN` and the cluster no `iam.fargatePodExecutionRoleARN`; eksctl will create the role `FargatePodExecutionRole` for it"),
+                        format!("{name} has no `{role_key}`{no_default}; {} will create {created} for it", d.tool),
                     )
-                    .help("nothing to do if an eksctl-made role suits you; to use a role managed elsewhere, set `podExecutionRoleARN` on the profile or `iam.fargatePodExecutionRoleARN` on the cluster");
-                // eksctl fills the gap, so this is information, not a mistake.
+                    .help(format!("nothing to do if an {}-made role suits you; to use a role managed elsewhere, set `{role_key}` on the profile{or_default}", d.tool));
+                // The tool fills the gap, so this is information, not a mistake.
                 f.severity = Severity::Note;
                 f
             }

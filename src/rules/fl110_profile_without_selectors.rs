@@ -18,9 +18,10 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if !profile.selectors.is_empty() {
             continue;
         }
-        let consequence = match profile.source {
-            ProfileSource::Eksctl => "eksctl refuses it",
-            ProfileSource::EksApi => "it matches no pod",
+        let consequence = if profile.dialect.requires_selectors {
+            format!("{} refuses it", profile.dialect.tool)
+        } else {
+            "it matches no pod".to_string()
         };
         out.push(
             cx.profile_finding(

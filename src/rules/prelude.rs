@@ -3,7 +3,7 @@
 pub use super::limits::Limits;
 pub use super::{Precision, Rule};
 pub use crate::diagnostic::{Finding, InputProblem, ObjectRef, Severity, Subject};
-pub use crate::model::{Cluster, FargateProfile, Model, ProfileSource, Text, Workload};
+pub use crate::model::{Cluster, FargateProfile, Model, Text, Workload};
 pub use crate::placement::{Compute, Placement, Placements};
 pub use crate::source::{ClusterId, Loc, WorkloadId};
 
@@ -420,13 +420,9 @@ pub fn profile_label(profile: &FargateProfile) -> String {
     }
 }
 
-/// The object reference of a workload, for findings about it.
+/// The object reference of a workload, for findings about it: its key.
 pub fn object_of(w: &Workload) -> ObjectRef {
-    ObjectRef {
-        kind: w.kind_name.clone(),
-        namespace: w.namespace.clone(),
-        name: w.name.clone(),
-    }
+    w.key().into()
 }
 
 /// How a cluster is named in messages: "cluster `prod`", or "a cluster without a name".

@@ -1,52 +1,14 @@
-//! From the documents of one file to the facts of the model: clusters and profiles (eksctl,
-//! EKS API JSON), workloads and their pods (Kubernetes), kustomizations. Runs per file, in
-//! parallel; [`super::assemble`] joins the files afterwards.
+//! Kubernetes objects: workloads and their pods, Services, Ingresses, claims, storage and
+//! ingress classes, and `List`s of them; and the documents kubectl refuses for not being
+//! objects at all.
 
-use super::text::{self, Reader, is_placeholder};
+use super::formats::{FileFacts, Format, Head};
+use super::text::{Reader, is_placeholder};
 use super::types::*;
-use super::validate::{Invalid, ObjectShape, duplicate_keys, validate_object};
-use crate::source::{ClusterId, FileId, Loc, WorkloadId};
-use crate::yaml::{Document, NodeRef, ParsedFile, ScalarStyle};
-
-/// A value the model needs that is a placeholder; checks that need it are partial (FL002).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unresolved {
-    pub loc: Loc,
-    /// What the value is, for the message: "the namespace of selector 1 of profile `fp`".
-    pub what: String,
-    pub value: String,
-}
-
-/// What one kustomization.yaml says that matters here.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Kustomization {
-    pub namespace: Option<String>,
-    /// Patch files, relative to the kustomization's folder, as written.
-    pub patches: Vec<String>,
-}
-
-/// The facts of one file.
-#[derive(Debug, Clone, Default)]
-pub struct FileFacts {
-    pub documents: usize,
-    /// Some document of the file is an object fargate-lint reads.
-    pub recognized: bool,
-    /// One partial cluster per ClusterConfig or EKS API document.
-    pub clusters: Vec<Cluster>,
-    /// Workloads; `namespace` is empty when the object sets none.
-    pub workloads: Vec<Workload>,
-    pub kustomization: Option<Kustomization>,
-    pub unresolved: Vec<Unresolved>,
-    /// Fields Kubernetes or eksctl would refuse (FL005).
-    pub invalid: Vec<Invalid>,
-    /// Services, Ingresses and PVCs; `namespace` is empty when the object sets none.
-    pub services: Vec<Service>,
-    pub ingresses: Vec<Ingress>,
-    pub claims: Vec<PersistentVolumeClaim>,
-    pub storage_classes: Vec<StorageClass>,
-    pub ingress_classes: Vec<IngressClass>,
-    pub ingress_class_params: Vec<IngressClassParams>,
-}
+use super::unresolved::{Needed, Owner, Unresolved, tag_of, unresolved_text};
+use super::validate::{OBJECT, POD, TEMPLATE_OWNER, WORKLOAD, validate_object};
+use crate::source::{FileId, Loc, WorkloadId};
+use crate::yaml::{Document, NodeRef, ScalarStyle};
 
 /// A document kubectl refuses because it is not an object: its root is a string (`--- |`
 /// followed by the text of a manifest makes one) or a list. Nothing of it reaches the
@@ -131,396 +93,62 @@ pub fn not_an_object(file: FileId, doc: &Document) -> Option<NotAnObject> {
     None
 }
 
-/// Nesting of `kind: List` inside `kind: List` that is followed.
-const MAX_LIST_DEPTH: usize = 4;
+/// Every object with an `apiVersion` and a `kind` that no format before it claims.
+pub(super) static FORMAT: Format = Format {
+    name: "Kubernetes objects",
+    is_kind: |h| h.api.is_some() && h.kind.is_some(),
+    extract,
+    marker_keys: &["apiVersion", "kind"],
+    cluster_needles: &[],
+    json_needles: &["\"apiVersion\""],
+};
 
-/// The facts of a parsed file: [`extract_document`] of each of its documents.
-pub fn extract(file: FileId, parsed: &ParsedFile) -> FileFacts {
-    let mut facts = FileFacts {
-        documents: parsed.empty_documents,
-        ..FileFacts::default()
+/// Reads one Kubernetes object; a `List`'s items go to `nested`.
+fn extract<'a>(r: Reader, head: &Head<'a>, facts: &mut FileFacts, nested: &mut Vec<NodeRef<'a>>) {
+    let node = head.node;
+    let (Some(api), Some(kind)) = (head.api, head.kind) else {
+        return;
     };
-    for doc in &parsed.documents {
-        extract_document(file, doc, &mut facts);
-    }
-    facts
-}
-
-/// Adds what one document of `file` holds to `facts` (and counts it), so that a file is read
-/// one document at a time and no document is kept once read.
-pub fn extract_document(file: FileId, doc: &Document, facts: &mut FileFacts) {
-    let r = Reader { file };
-    facts.documents += 1;
-    let Some(root) = doc.root() else { return };
-    // A key twice in a document that kubectl, eksctl or the EKS API reads.
-    let resolved_root = root.resolved();
-    let read_elsewhere = (resolved_root.get("apiVersion").is_some()
-        && resolved_root.get("kind").is_some())
-        || resolved_root.get("fargateProfileName").is_some();
-    if read_elsewhere {
-        duplicate_keys(r, doc, &mut facts.invalid);
-    }
-    let mut stack = vec![(root.resolved(), 0usize)];
-    // A List item written as an alias of another item is the same object, not a second
-    // one: read each node once.
-    let mut seen = std::collections::HashSet::new();
-    while let Some((node, depth)) = stack.pop() {
-        if !seen.insert(node.id()) {
-            continue;
+    match kind {
+        kind if kind.ends_with("List") && node.get("items").is_some() => {
+            nested.extend(node.get("items").into_iter().flat_map(|i| i.items()));
         }
-        let api = node.get("apiVersion").and_then(|n| n.as_str());
-        let kind = node.get("kind").and_then(|n| n.as_str());
-        match (api, kind) {
-            (Some(api), Some("ClusterConfig")) if api.starts_with("eksctl.io/") => {
-                facts.recognized = true;
-                validate_object(r, node, ObjectShape::ClusterConfig, &mut facts.invalid);
-                facts
-                    .clusters
-                    .push(eksctl_cluster(r, node, &mut facts.unresolved));
-            }
-            (Some(api), Some("Kustomization")) if api.starts_with("kustomize.config.k8s.io/") => {
-                facts.recognized = true;
-                facts.kustomization = Some(kustomization(node));
-            }
-            (Some(_), Some(kind)) if kind.ends_with("List") && node.get("items").is_some() => {
-                facts.recognized = true;
-                if depth < MAX_LIST_DEPTH {
-                    // Reversed so that items come out in file order.
-                    let items: Vec<_> = node
-                        .get("items")
-                        .into_iter()
-                        .flat_map(|i| i.items())
-                        .collect();
-                    stack.extend(items.into_iter().rev().map(|i| (i.resolved(), depth + 1)));
-                }
-            }
-            (Some(_), Some("Service")) => {
-                facts.recognized = true;
-                validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
-                facts.services.push(service(r, node));
-            }
-            (Some(api), Some("Ingress"))
-                if api.starts_with("networking.k8s.io/") || api.starts_with("extensions/") =>
-            {
-                facts.recognized = true;
-                validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
-                facts.ingresses.push(ingress(r, node));
-            }
-            (Some(_), Some("PersistentVolumeClaim")) => {
-                facts.recognized = true;
-                validate_object(r, node, ObjectShape::Object, &mut facts.invalid);
-                facts.claims.push(claim(r, node));
-            }
-            (Some(api), Some("IngressClass")) if api.starts_with("networking.k8s.io/") => {
-                facts.recognized = true;
-                facts.ingress_classes.extend(ingress_class(r, node));
-            }
-            (Some(api), Some("IngressClassParams")) if api.starts_with("elbv2.k8s.aws/") => {
-                facts.recognized = true;
-                facts
-                    .ingress_class_params
-                    .extend(ingress_class_params(r, node));
-            }
-            (Some(api), Some("StorageClass")) if api.starts_with("storage.k8s.io/") => {
-                facts.recognized = true;
-                if let Some(sc) = storage_class(r, node) {
-                    facts.storage_classes.push(sc);
-                }
-            }
-            (Some(_), Some(kind)) => {
-                facts.recognized = true;
-                let w = workload(r, node, kind, &mut facts.unresolved);
-                let shape = match (&w, workload_kind(kind)) {
-                    (None, _) => ObjectShape::Object,
-                    (Some(_), Some(WorkloadKind::Pod)) => ObjectShape::Pod,
-                    (Some(_), Some(_)) => ObjectShape::Workload,
-                    (Some(_), None) => ObjectShape::TemplateOwner,
-                };
-                validate_object(r, node, shape, &mut facts.invalid);
-                facts.workloads.extend(w);
-            }
-            _ if node.get("fargateProfileName").is_some() => {
-                facts.recognized = true;
-                validate_object(r, node, ObjectShape::EksApiProfile, &mut facts.invalid);
-                facts
-                    .clusters
-                    .push(eks_api_profile(r, node, &mut facts.unresolved));
-            }
-            _ => {}
+        "Service" => {
+            validate_object(r, node, &OBJECT, &mut facts.invalid);
+            facts.services.push(service(r, node));
         }
-    }
-}
-
-fn unresolved_text(t: &Option<Text>, tag: Option<&str>, what: &str, out: &mut Vec<Unresolved>) {
-    if let Some(t) = t.as_ref().filter(|t| is_placeholder(&t.value, tag)) {
-        out.push(Unresolved {
-            loc: t.loc,
-            what: what.to_string(),
-            value: t.value.clone(),
-        });
-    }
-}
-
-fn tag_of(node: Option<NodeRef<'_>>) -> Option<&str> {
-    node.and_then(|n| n.tag())
-}
-
-fn kustomization(node: NodeRef<'_>) -> Kustomization {
-    let mut k = Kustomization {
-        namespace: node
-            .get("namespace")
-            .and_then(|n| n.as_str())
-            .map(str::to_string),
-        patches: Vec::new(),
-    };
-    for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
-        for item in node.get(key).into_iter().flat_map(|n| n.items()) {
-            let item = item.resolved();
-            let path = item
-                .as_str()
-                .or_else(|| item.get("path").and_then(|p| p.as_str()));
-            // An inline patch (`patch: |`) is not a file.
-            if let Some(p) = path.filter(|p| !p.contains('\n')) {
-                k.patches.push(p.to_string());
+        "Ingress" if api.starts_with("networking.k8s.io/") || api.starts_with("extensions/") => {
+            validate_object(r, node, &OBJECT, &mut facts.invalid);
+            facts.ingresses.push(ingress(r, node));
+        }
+        "PersistentVolumeClaim" => {
+            validate_object(r, node, &OBJECT, &mut facts.invalid);
+            facts.claims.push(claim(r, node));
+        }
+        "IngressClass" if api.starts_with("networking.k8s.io/") => {
+            facts.ingress_classes.extend(ingress_class(r, node));
+        }
+        "IngressClassParams" if api.starts_with("elbv2.k8s.aws/") => {
+            facts
+                .ingress_class_params
+                .extend(ingress_class_params(r, node));
+        }
+        "StorageClass" if api.starts_with("storage.k8s.io/") => {
+            if let Some(sc) = storage_class(r, node) {
+                facts.storage_classes.push(sc);
             }
         }
-    }
-    k
-}
-
-fn selectors(
-    r: Reader,
-    node: Option<NodeRef<'_>>,
-    profile: &str,
-    unresolved: &mut Vec<Unresolved>,
-) -> Vec<Selector> {
-    let mut out = Vec::new();
-    for (i, sel) in node.into_iter().flat_map(|n| n.items()).enumerate() {
-        let sel_r = sel.resolved();
-        let ns_node = sel_r.get("namespace");
-        let namespace = r.text(ns_node);
-        unresolved_text(
-            &namespace,
-            tag_of(ns_node),
-            &format!("the namespace of selector {} of profile `{profile}`", i + 1),
-            unresolved,
-        );
-        let labels = r.labels(sel_r.get("labels"));
-        for l in &labels {
-            if is_placeholder(&l.value.value, None) || is_placeholder(&l.key.value, None) {
-                unresolved.push(Unresolved {
-                    loc: l.value.loc,
-                    what: format!(
-                        "label `{}` of selector {} of profile `{profile}`",
-                        l.key.value,
-                        i + 1
-                    ),
-                    value: l.value.value.clone(),
-                });
-            }
+        kind => {
+            let w = workload(r, node, kind, &mut facts.unresolved);
+            let shape = match (&w, workload_kind(kind)) {
+                (None, _) => &OBJECT,
+                (Some(_), Some(WorkloadKind::Pod)) => &POD,
+                (Some(_), Some(_)) => &WORKLOAD,
+                (Some(_), None) => &TEMPLATE_OWNER,
+            };
+            validate_object(r, node, shape, &mut facts.invalid);
+            facts.workloads.extend(w);
         }
-        out.push(Selector {
-            namespace,
-            labels,
-            loc: r.node_loc(sel),
-        });
-    }
-    out
-}
-
-/// A pod execution role ARN; a placeholder is recorded, so that FL002 reports it once and
-/// FL106 does not check it.
-fn role(
-    r: Reader,
-    node: Option<NodeRef<'_>>,
-    what: &str,
-    unresolved: &mut Vec<Unresolved>,
-) -> Option<Text> {
-    let role = r.text(node);
-    unresolved_text(&role, tag_of(node), what, unresolved);
-    role
-}
-
-fn subnets(r: Reader, node: Option<NodeRef<'_>>) -> Vec<Text> {
-    node.into_iter()
-        .flat_map(|n| n.items())
-        .filter_map(|s| r.text(Some(s)))
-        .collect()
-}
-
-fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>) -> Cluster {
-    let meta = node.get("metadata");
-    let name_node = meta.and_then(|m| m.get("name"));
-    let name = r.text(name_node);
-    let region_node = meta.and_then(|m| m.get("region"));
-    let region = r.text(region_node);
-    // A placeholder name or region makes the file a template (`Cluster::is_template`); a
-    // variable-like name (`CLUSTER_NAME`) only beside a placeholder or missing region.
-    let region_placeholder = region
-        .as_ref()
-        .is_none_or(|r| text::is_region_placeholder(&r.value));
-    let name_placeholder: fn(&str) -> bool = if region_placeholder {
-        text::is_cluster_name_placeholder
-    } else {
-        |_| false
-    };
-    for (value, node, what, placeholder) in [
-        (&name, name_node, "the cluster name", name_placeholder),
-        (
-            &region,
-            region_node,
-            "the cluster region",
-            text::is_region_placeholder,
-        ),
-    ] {
-        if let Some(t) = value
-            .as_ref()
-            .filter(|t| placeholder(&t.value) || is_placeholder(&t.value, tag_of(node)))
-        {
-            unresolved.push(Unresolved {
-                loc: t.loc,
-                what: format!("{what} (the file is read as a template: where the scan defines real clusters, workloads are placed on those only)"),
-                value: t.value.clone(),
-            });
-        }
-    }
-
-    // Keys a file that only adds Fargate profiles to an existing cluster holds.
-    let profiles_only = node.entries().all(|(k, _)| {
-        matches!(
-            k.as_str(),
-            Some("apiVersion" | "kind" | "metadata" | "fargateProfiles" | "iam")
-        )
-    });
-    let non_empty = |key: &str| node.get(key).is_some_and(|n| n.items().next().is_some());
-    let ec2_capacity = non_empty("nodeGroups")
-        || non_empty("managedNodeGroups")
-        || node.get("karpenter").is_some_and(|k| !k.is_null())
-        || node
-            .path(&["autoModeConfig", "enabled"])
-            .and_then(|e| e.as_bool())
-            == Some(true);
-
-    let mut public_subnets = Vec::new();
-    let mut private_subnets = Vec::new();
-    for (key, list) in [
-        ("public", &mut public_subnets),
-        ("private", &mut private_subnets),
-    ] {
-        let Some(subnets) = node.path(&["vpc", "subnets", key]) else {
-            continue;
-        };
-        for (k, v) in subnets.resolved().string_entries() {
-            // Profiles may name a subnet by its key (an AZ or a name) or by its id.
-            list.extend(r.text(Some(k)));
-            list.extend(r.text(v.get("id")));
-        }
-    }
-
-    let mut profiles = Vec::new();
-    for p in node
-        .get("fargateProfiles")
-        .into_iter()
-        .flat_map(|n| n.items())
-    {
-        let p_r = p.resolved();
-        let pname = r.text(p_r.get("name")).unwrap_or_else(|| Text {
-            value: String::new(),
-            loc: r.node_loc(p),
-            style: Default::default(),
-        });
-        let sel_entry = p_r.entry("selectors");
-        let role = role(
-            r,
-            p_r.get("podExecutionRoleARN"),
-            &format!("the pod execution role of profile `{}`", pname.value),
-            unresolved,
-        );
-        profiles.push(FargateProfile {
-            selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
-            selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
-            role,
-            subnets: subnets(r, p_r.get("subnets")),
-            source: ProfileSource::Eksctl,
-            loc: r.node_loc(p),
-            name: pname,
-        });
-    }
-
-    Cluster {
-        id: ClusterId::default(),
-        name: name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
-        region: region.map(|t| t.value),
-        files: vec![r.file],
-        profiles,
-        ec2_capacity,
-        profiles_only,
-        default_role: role(
-            r,
-            node.path(&["iam", "fargatePodExecutionRoleARN"]),
-            "the cluster's Fargate pod execution role",
-            unresolved,
-        ),
-        public_subnets,
-        private_subnets,
-        version: r.text(meta.and_then(|m| m.get("version"))),
-        loc: name.map(|n| n.loc).unwrap_or_else(|| r.node_loc(node)),
-    }
-}
-
-/// `aws eks create-fargate-profile --cli-input-json` input: one profile of a cluster whose
-/// other facts (region, EC2 capacity) live elsewhere.
-fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>) -> Cluster {
-    let name_entry = node.entry("fargateProfileName");
-    let pname = r.text(name_entry.map(|e| e.1)).unwrap_or_else(|| Text {
-        value: String::new(),
-        loc: name_entry
-            .map(|e| r.node_loc(e.0))
-            .unwrap_or_else(|| r.node_loc(node)),
-        style: Default::default(),
-    });
-    let cluster_node = node.get("clusterName");
-    let cluster = r.text(cluster_node);
-    unresolved_text(
-        &cluster,
-        tag_of(cluster_node),
-        "the cluster name",
-        unresolved,
-    );
-    let sel_entry = node.entry("selectors");
-    let role = role(
-        r,
-        node.get("podExecutionRoleArn"),
-        &format!("the pod execution role of profile `{}`", pname.value),
-        unresolved,
-    );
-    let profile = FargateProfile {
-        selectors: selectors(r, sel_entry.map(|e| e.1), &pname.value, unresolved),
-        selectors_key: sel_entry.map(|(k, _)| r.node_loc(k)),
-        role,
-        subnets: subnets(r, node.get("subnets")),
-        source: ProfileSource::EksApi,
-        loc: r.node_loc(node),
-        name: pname,
-    };
-    Cluster {
-        id: ClusterId::default(),
-        name: cluster
-            .as_ref()
-            .map(|c| c.value.clone())
-            .unwrap_or_default(),
-        region: None,
-        files: vec![r.file],
-        profiles: vec![profile],
-        // The file says nothing of nodes; assume the cluster has some rather than
-        // predicting Pending pods from a lack of information.
-        ec2_capacity: true,
-        profiles_only: false,
-        default_role: None,
-        public_subnets: Vec::new(),
-        private_subnets: Vec::new(),
-        version: None,
-        loc: cluster.map(|c| c.loc).unwrap_or_else(|| r.node_loc(node)),
     }
 }
 
@@ -575,7 +203,9 @@ fn workload(
     unresolved_text(
         &namespace,
         tag_of(ns_node),
-        &format!("the namespace of {kind_name} `{name}`"),
+        || Needed::WorkloadNamespace {
+            of: owner(kind_name, &name),
+        },
         unresolved,
     );
 
@@ -597,7 +227,10 @@ fn workload(
                 {
                     unresolved.push(Unresolved {
                         loc: t.loc,
-                        what: format!("`{count_key}` of {kind_name} `{name}` (counted as 1)"),
+                        needed: Needed::Count {
+                            key: count_key,
+                            of: owner(kind_name, &name),
+                        },
                         value: t.value,
                     });
                 }
@@ -629,12 +262,12 @@ fn workload(
                 .as_ref()
                 .filter(|i| crate::image::is_placeholder_image(&i.value))
             {
-                let container = container_name
-                    .as_ref()
-                    .map_or_else(String::new, |n| format!(" `{}`", n.value));
                 unresolved.push(Unresolved {
                     loc: image.loc,
-                    what: format!("the image of container{container} of {kind_name} `{name}`"),
+                    needed: Needed::Image {
+                        container: container_name.as_ref().map(|n| n.value.clone()),
+                        of: owner(kind_name, &name),
+                    },
                     value: image.value.clone(),
                 });
             }
@@ -685,7 +318,10 @@ fn workload(
         if is_placeholder(&l.value.value, None) {
             unresolved.push(Unresolved {
                 loc: l.value.loc,
-                what: format!("pod label `{}` of {kind_name} `{name}`", l.key.value),
+                needed: Needed::PodLabel {
+                    key: l.key.value.clone(),
+                    of: owner(kind_name, &name),
+                },
                 value: l.value.value.clone(),
             });
         }
@@ -708,6 +344,14 @@ fn workload(
     })
 }
 
+/// The workload a placeholder belongs to.
+fn owner(kind_name: &str, name: &str) -> Owner {
+    Owner {
+        kind: kind_name.to_string(),
+        name: name.to_string(),
+    }
+}
+
 /// `env[]` entries of a container that have a scalar `value` (`valueFrom` ones have none).
 fn env_values(r: Reader, env: Option<NodeRef<'_>>) -> Vec<Label> {
     env.into_iter()
@@ -725,7 +369,7 @@ fn env_values(r: Reader, env: Option<NodeRef<'_>>) -> Vec<Label> {
 fn resources_of(
     r: Reader,
     resources: Option<NodeRef<'_>>,
-    key: &str,
+    key: &'static str,
     kind_name: &str,
     name: &str,
     unresolved: &mut Vec<Unresolved>,
@@ -741,10 +385,11 @@ fn resources_of(
         if is_placeholder(&pair.value.value, None) {
             unresolved.push(Unresolved {
                 loc: pair.value.loc,
-                what: format!(
-                    "{key} `{}` of {kind_name} `{name}` (sized as if absent)",
-                    pair.key.value
-                ),
+                needed: Needed::Resource {
+                    section: key,
+                    resource: pair.key.value.clone(),
+                    of: owner(kind_name, name),
+                },
                 value: pair.value.value.clone(),
             });
         }
