@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the ways fargate-lint plugs into other tools with those real tools, not by reading:
-#   - action.yml against GitHub's schema for actions (check-jsonschema) and zizmor's audits;
+#   - action.yml against GitHub's schema for actions (check-jsonschema) and zizmor's audits,
+#     and its shell steps on a simulated runner (scripts/simulate-action.py);
 #   - our SARIF with Microsoft's SARIF Multitool, GitHub's ingestion rules on (our policy,
 #     testdata/sarif/github-policy.xml), kubernetes/examples included, and against the SARIF
 #     2.1.0 schema; a committed log that breaks a GitHub rule must fail;
@@ -52,6 +53,9 @@ say "action.yml: GitHub's schema for actions"
 
 say "action.yml: zizmor (offline audits)"
 "$VENV/bin/zizmor" --offline --persona=auditor action.yml || fail "zizmor has findings on action.yml"
+
+say "action.yml: its steps on a simulated runner (no sha256sum on PATH)"
+"$VENV/bin/python" scripts/simulate-action.py "$BIN" || fail "action.yml misbehaves on a simulated runner"
 
 say "README's example workflow: GitHub's schema for workflows and zizmor"
 mkdir -p "$TMP/.github/workflows"
