@@ -183,6 +183,22 @@ if "$VENV/bin/check-jsonschema" --schemafile "$schema" "$TMP/canary.sarif" >/dev
   fail "check-jsonschema accepted a log with a schema error"
 fi
 
+say "pre-commit: the hooks' files pattern covers every name a folder scan reads"
+"$VENV/bin/python" - <<'PY' || fail "the hooks' files: pattern and discovery disagree"
+import re, yaml
+source = open("src/discover.rs", encoding="utf-8").read()
+suffixes = re.findall(r'"(\.[a-z]+)"', re.search(r"CANDIDATE_SUFFIXES: \[&str; \d+\] = \[(.*?)\];", source).group(1))
+assert len(suffixes) >= 5, suffixes
+for hook in yaml.safe_load(open(".pre-commit-hooks.yaml", encoding="utf-8")):
+    pattern = re.compile(hook["files"])
+    for suffix in suffixes:
+        for name in ("k8s/web" + suffix, "infra/STACK" + suffix.upper(), "kustomization" + suffix):
+            assert pattern.search(name), (hook["id"], name)
+    for name in ("notes.txt", "Dockerfile", "chart.yaml.bak"):
+        assert not pattern.search(name), (hook["id"], name)
+print("hooks read", ", ".join(suffixes), "in any case")
+PY
+
 say "pre-commit: try-repo in a throw-away repository"
 REPO=$TMP/repo
 mkdir -p "$REPO/infra" "$REPO/k8s"
@@ -247,5 +263,16 @@ if try_repo k8s/bad.yaml > "$TMP/bad.log" 2>&1; then
 fi
 grep -q FL001 "$TMP/bad.log" || { cat "$TMP/bad.log"; fail "the hook failed without FL001"; }
 echo "broken file: the hook fails with FL001"
+
+# The hook for a binary installed with --locked, on a CloudFormation `.template` (a name the
+# pattern must let through: pre-commit would skip the hook and pass otherwise).
+printf 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {Profile: {Type: AWS::EKS::FargateProfile\n' > "$REPO/infra/stack.template"
+if (cd "$REPO" && PATH=$ROOT/target/debug:$PATH "$VENV/bin/pre-commit" try-repo "$ROOT" fargate-lint-system \
+    --ref "$HEAD_REF" --verbose --files infra/stack.template) > "$TMP/system.log" 2>&1; then
+  cat "$TMP/system.log"
+  fail "fargate-lint-system passed on a broken .template file"
+fi
+grep -q FL001 "$TMP/system.log" || { cat "$TMP/system.log"; fail "fargate-lint-system failed without FL001"; }
+echo "broken .template file: fargate-lint-system (the binary on PATH) fails with FL001"
 
 say "integration: all passed"
