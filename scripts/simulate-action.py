@@ -10,8 +10,9 @@ the scenario says. `cargo` is a stand-in that installs the binary built by `carg
 that the install step's arguments are checked without a release build.
 
 Scenarios: a push with findings, a pull request from a fork (its changed file annotated first,
-the upload skipped with a notice), a pull request whose base commit cannot be fetched (a
-notice, then file order), and a clean repository.
+the upload skipped with a notice), a shallow checkout of a pull request's merge commit whose
+base commit cannot be fetched (the merge's first parent stands in), a pull request whose base
+commit cannot be had at all (a notice, then file order), and a clean repository.
 
     python3 scripts/simulate-action.py target/debug/fargate-lint
 
@@ -307,7 +308,7 @@ def repository(tmp, pods):
 def main():
     binary = os.path.abspath(sys.argv[1])
     failures = 0
-    scenarios = ["push", "fork pull request", "unreachable base", "clean"]
+    scenarios = ["push", "fork pull request", "merge commit", "unreachable base", "clean"]
     for name in scenarios:
         tmp = tempfile.mkdtemp(prefix="fargate-lint-action.")
         try:
@@ -327,13 +328,26 @@ def main():
                 write(os.path.join(repo, "k8s/b.yaml"), POD.format(name="b"))
                 git(repo, "add", "-A")
                 git(repo, "commit", "--quiet", "-m", "add b")
+            if name == "merge commit":
+                # A shallow checkout of the merge commit a pull request gets (fetch-depth 2):
+                # the base commit itself cannot be fetched, the merge's first parent is it.
+                os.remove(os.path.join(repo, "k8s/b.yaml"))
+                git(repo, "add", "-A")
+                git(repo, "commit", "--quiet", "-m", "base with a")
+                git(repo, "checkout", "--quiet", "-b", "pr")
+                write(os.path.join(repo, "k8s/b.yaml"), POD.format(name="b"))
+                git(repo, "add", "-A")
+                git(repo, "commit", "--quiet", "-m", "add b")
+                git(repo, "checkout", "--quiet", "-")
+                git(repo, "merge", "--quiet", "--no-ff", "-m", "merge pr", "pr")
+                base = "1" * 40
             scenario = {"repo": repo, "path": bin_dir, "event": "push"}
-            if name in ("fork pull request", "unreachable base"):
+            if name in ("fork pull request", "merge commit", "unreachable base"):
                 scenario["event"] = "pull_request"
                 scenario["github"] = {
                     "event": {
                         "pull_request": {
-                            "base": {"sha": base if name == "fork pull request" else "0" * 40},
+                            "base": {"sha": "0" * 40 if name == "unreachable base" else base},
                             "head": {"repo": {"full_name": "fork/repo"}},
                         }
                     }
@@ -396,7 +410,7 @@ def verify(name, result, repo, cargo_log, tmp):
         check(skipped_notice[0] == "skipped", "upload-skipped notice on push")
         check(len(annotations) == len(results), "every finding annotated without a cap")
         check(annotations[0].startswith("::warning file=k8s/a.yaml"), annotations[0])
-    if name == "fork pull request":
+    if name in ("fork pull request", "merge commit"):
         check(upload == "skipped", f"upload {upload} on a fork's pull request")
         check("not uploaded" in skipped_notice[1], "no notice for the skipped upload")
         check(annotations[0].startswith("::warning file=k8s/b.yaml"), f"first annotation {annotations[0]}")
