@@ -389,10 +389,11 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
     } else {
         files
             .iter()
-            .map(|i| {
-                i.fs_path
-                    .as_deref()
-                    .and_then(|p| std::fs::canonicalize(p).ok())
+            .map(|i| match i.fs_path.as_deref() {
+                Some(p) => std::fs::canonicalize(p).ok(),
+                // Stdin named with `--stdin-filename`: where that file would be.
+                None if i.path != crate::source::STDIN_NAME => stand_in_path(&i.path),
+                None => None,
             })
             .collect()
     };
@@ -414,6 +415,20 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
         scope_paths,
         not_read,
     })
+}
+
+/// The canonical path of a file that stdin stands for (`--stdin-filename`): the file need
+/// not exist, nor its folders; the nearest folder that does is resolved and the rest joined.
+fn stand_in_path(name: &str) -> Option<std::path::PathBuf> {
+    let absolute = crate::source::normalize(&std::env::current_dir().ok()?.join(name));
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            let rest = absolute.strip_prefix(existing).ok()?;
+            return Some(canonical.join(rest));
+        }
+        existing = existing.parent()?;
+    }
 }
 
 /// Runs parse → model → placement and sizing on `inputs`, without touching the file system.

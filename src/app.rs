@@ -1,9 +1,10 @@
 //! What each command does, from parsed arguments to output and exit code.
 
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::Path;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 use crate::analysis::{ClusterScope, Settings};
 use crate::cli::{
@@ -97,6 +98,7 @@ fn settings(run: &RunArgs, config: &Config) -> Settings {
             hidden: run.hidden,
             threads: run.threads,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            stdin_name: run.stdin_filename.clone(),
         },
         default_namespace: run
             .namespace
@@ -184,24 +186,67 @@ fn use_color(run: &RunArgs) -> bool {
     }
 }
 
+/// The paths of `--changed-files FILE`; an unreadable list fails the run (exit 2), as a
+/// list that silently matched nothing would hide the change's findings among the others.
+fn changed_files(path: Option<&Path>) -> Result<Option<BTreeSet<String>>, String> {
+    let Some(path) = path else { return Ok(None) };
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("--changed-files: cannot read {}: {e}", path.display()))?;
+    Ok(Some(emit::github::parse_changed_files(
+        &String::from_utf8_lossy(&bytes),
+    )))
+}
+
 fn check(args: &CheckArgs) -> Result<i32, String> {
+    if args.statistics && matches!(args.format, CheckFormat::Sarif | CheckFormat::Github) {
+        return Err(format!(
+            "--statistics prints counts in the human or json format, not {}; --sarif-output writes SARIF beside them",
+            args.format
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        ));
+    }
+    let changed = changed_files(args.changed_files.as_deref())?;
     let config = load_config(&args.run)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
     let lint::Report { analysis, findings } =
         run_lint(&args.run, &config, &args.rules, args.show_suppressed)?;
-    let out = match args.format {
-        CheckFormat::Human => {
-            emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet)
-        }
-        CheckFormat::Json => emit::json::render(&analysis, &findings),
-        CheckFormat::Sarif => emit::sarif::render(
+    let sarif = || {
+        emit::sarif::render(
             &analysis,
             &findings,
             &emit::sarif::SarifOptions {
                 category: args.sarif_category.clone(),
             },
+        )
+    };
+    // The reports beside the main one first: written even when stdout is closed.
+    if let Some(path) = &args.sarif_output {
+        output::write(Some(path), &sarif())?;
+    }
+    if let Some(path) = &args.summary_output {
+        output::append(
+            path,
+            &emit::github::render_summary(&analysis, &findings, changed.as_ref()),
+        )?;
+    }
+    let out = match args.format {
+        CheckFormat::Human if args.statistics => emit::statistics::render_human(&findings),
+        CheckFormat::Json if args.statistics => emit::statistics::render_json(&findings),
+        CheckFormat::Human => {
+            emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet)
+        }
+        CheckFormat::Json => emit::json::render(&analysis, &findings),
+        CheckFormat::Sarif => sarif(),
+        CheckFormat::Github => emit::github::render_with(
+            &analysis,
+            &findings,
+            &emit::github::AnnotationOptions {
+                changed,
+                max_per_level: args.max_annotations,
+            },
         ),
-        CheckFormat::Github => emit::github::render(&analysis, &findings),
     };
     output::write(args.run.output.as_deref(), &out)?;
     Ok(if lint::fails(&findings, fail_on) {

@@ -1,4 +1,8 @@
 //! The command line: subcommands and options of `interface.md`, parsed with clap.
+//!
+//! Options that a CI job or a shell profile sets once can also come from environment
+//! variables, `FARGATE_LINT_<OPTION>` ([`ENV_OPTIONS`]); the command line wins over them, and
+//! they over the configuration file.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -77,6 +81,19 @@ pub enum Color {
     Never,
 }
 
+/// The environment variables that options are read from (clap's `env`): a test that runs
+/// the binary removes them, so that a user's environment does not change what it sees.
+pub const ENV_OPTIONS: &[&str] = &[
+    "FARGATE_LINT_CONFIG",
+    "FARGATE_LINT_NAMESPACE",
+    "FARGATE_LINT_FORMAT",
+    "FARGATE_LINT_FAIL_ON",
+    "FARGATE_LINT_SELECT",
+    "FARGATE_LINT_IGNORE",
+    "FARGATE_LINT_SARIF_CATEGORY",
+    "FARGATE_LINT_MAX_ANNOTATIONS",
+];
+
 /// Options shared by `check` and `predict`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -96,7 +113,7 @@ pub struct RunArgs {
     pub find_clusters: bool,
     /// Namespace of manifests that set none [default: the configuration's
     /// `default-namespace`, else "default"].
-    #[arg(long, value_name = "NS")]
+    #[arg(long, value_name = "NS", env = "FARGATE_LINT_NAMESPACE")]
     pub namespace: Option<String>,
     /// Skip matching paths (repeatable; added to the configuration's `exclude`).
     #[arg(long, value_name = "GLOB")]
@@ -118,26 +135,53 @@ pub struct RunArgs {
     pub verbose: bool,
     /// Read the configuration from FILE instead of the `.fargate-lint.toml` found from the
     /// current folder up to the repository root.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    #[arg(long, value_name = "FILE", env = "FARGATE_LINT_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Read no configuration file.
+    /// Read no configuration file, not even one `--config` or `FARGATE_LINT_CONFIG` names
+    /// (so that a script can opt out of a variable set for the whole job).
     #[arg(long)]
     pub no_config: bool,
+    /// The file name of what "-" reads (stdin), in every output and for the configuration
+    /// (`[[clusters]]` manifests, `[[ignore]]` paths), as if the text were that file: an
+    /// editor or `git show REV:k8s/web.yaml | fargate-lint - --stdin-filename k8s/web.yaml`.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    /// Output format (`--output-format` is the same option, ruff's name for it).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = CheckFormat::Human, env = "FARGATE_LINT_FORMAT")]
     pub format: CheckFormat,
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The lowest severity that makes the exit code 1 [default: the configuration's
     /// `fail-on`, else warning].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, env = "FARGATE_LINT_FAIL_ON")]
     pub fail_on: Option<FailOn>,
+    /// Counts per rule (count, code, name) instead of the findings, in the human or json
+    /// format; the exit code is the same.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Also write the SARIF log to FILE (atomically), whatever `--format` prints: one run
+    /// for code scanning and the job log.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
+    /// Also append a Markdown summary of every finding to FILE (a table; for
+    /// `$GITHUB_STEP_SUMMARY`, which steps append to).
+    #[arg(long, value_name = "FILE")]
+    pub summary_output: Option<PathBuf>,
+    /// `--format github`: the files a pull request changes, one path per line (or separated
+    /// by NUL, as `git diff --name-only -z` prints them), relative to the repository root.
+    /// Findings in them, or pointing at them, are annotated first.
+    #[arg(long, value_name = "FILE")]
+    pub changed_files: Option<PathBuf>,
+    /// `--format github`: at most N annotations of each level (GitHub shows the first 10 of
+    /// each per step), then one notice that counts the others [default: all].
+    #[arg(long, value_name = "N", env = "FARGATE_LINT_MAX_ANNOTATIONS")]
+    pub max_annotations: Option<usize>,
     /// Findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -146,7 +190,7 @@ pub struct CheckArgs {
     pub show_suppressed: bool,
     /// SARIF: the category of the analysis (`automationDetails.id`), to keep apart the alerts
     /// of several analyses of one repository.
-    #[arg(long, value_name = "CATEGORY")]
+    #[arg(long, value_name = "CATEGORY", env = "FARGATE_LINT_SARIF_CATEGORY")]
     pub sarif_category: Option<String>,
 }
 
@@ -173,10 +217,20 @@ pub struct PredictArgs {
 #[derive(Debug, Args)]
 pub struct RuleArgs {
     /// Only these rules: comma list of codes, names or prefixes (FL2).
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "RULES",
+        value_delimiter = ',',
+        env = "FARGATE_LINT_SELECT"
+    )]
     pub select: Vec<String>,
     /// Not these rules: comma list of codes, names or prefixes.
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "RULES",
+        value_delimiter = ',',
+        env = "FARGATE_LINT_IGNORE"
+    )]
     pub ignore: Vec<String>,
 }
 

@@ -9,7 +9,8 @@
 //! later, by its content; this module only decides which files are read.
 //!
 //! Rules, in short:
-//! - `-` reads stdin once, named `<stdin>`.
+//! - `-` reads stdin once, named `<stdin>` (or as `--stdin-filename` says, relative to the
+//!   current folder like every display path).
 //! - A file named on the command line is always read, whatever its extension, even if it is
 //!   hidden, ignored or matches `--exclude` (as in ripgrep: what the user names, the user gets).
 //! - A folder is walked; only files ending in `.yaml`, `.yml`, `.json`, `.tf`, `.template`
@@ -70,6 +71,9 @@ pub struct DiscoverOptions {
     pub threads: usize,
     /// The largest file read, in bytes; a bigger one becomes [`InputError::TooLarge`].
     pub max_file_size: u64,
+    /// The file name that stdin's text stands for (`--stdin-filename`): its display path
+    /// instead of `<stdin>`. It is not read from the disk.
+    pub stdin_name: Option<String>,
 }
 
 impl Default for DiscoverOptions {
@@ -80,6 +84,7 @@ impl Default for DiscoverOptions {
             hidden: false,
             threads: 0,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            stdin_name: None,
         }
     }
 }
@@ -266,7 +271,11 @@ fn discover_in(
         found.push(Found {
             key: Key::Stdin,
             input: Input {
-                path: STDIN_NAME.to_string(),
+                path: opts
+                    .stdin_name
+                    .as_deref()
+                    .filter(|n| !n.is_empty())
+                    .map_or_else(|| STDIN_NAME.to_string(), |n| namer.display(Path::new(n))),
                 fs_path: None,
                 content: decode(bytes, opts.max_file_size),
             },

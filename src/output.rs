@@ -30,6 +30,26 @@ pub fn write(path: Option<&Path>, content: &str) -> Result<(), String> {
     }
 }
 
+/// Appends `content` to the file at `path`, creating it: for `--summary-output`, whose usual
+/// FILE, `$GITHUB_STEP_SUMMARY`, every writer of a step appends to. A link to nothing is
+/// refused, as for [`write`].
+pub fn append(path: &Path, content: &str) -> Result<(), String> {
+    let appended = || -> io::Result<()> {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+            && fs::metadata(path).is_err()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "it is a symbolic link to nothing; name the file itself",
+            ));
+        }
+        let mut file = OpenOptions::new().append(true).create(true).open(path)?;
+        file.write_all(content.as_bytes())?;
+        file.flush()
+    };
+    appended().map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn write_stdout(content: &str) -> Result<(), String> {
     let mut stdout = io::stdout().lock();
     // A closed pipe (`| head`) is not a failure of the run.
@@ -160,6 +180,16 @@ mod tests {
         let err = write(Some(&path), "x\n").unwrap_err();
         assert!(err.contains("a symbolic link to nothing"), "{err}");
         assert!(!dir.path().join("elsewhere").exists());
+    }
+
+    #[test]
+    fn append_adds_to_what_is_there_and_creates_a_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.md");
+        append(&path, "a\n").unwrap();
+        append(&path, "b\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "a\nb\n");
+        assert!(append(dir.path(), "x").is_err());
     }
 
     #[test]

@@ -36,9 +36,8 @@ fn inputs() -> Vec<PathBuf> {
 
 /// `fargate-lint COMMAND --no-config --format FORMAT` on `input`, given as a path or on stdin.
 fn run_on(command: &str, format: &str, input: &Path, stdin: bool) -> Output {
-    let mut cmd = assert_cmd::Command::cargo_bin("fargate-lint").expect("the binary");
+    let mut cmd = common::command();
     cmd.current_dir(root())
-        .env("NO_COLOR", "1")
         .args([command, "--no-config", "--format", format]);
     if stdin {
         cmd.arg("-")

@@ -127,7 +127,7 @@ fn a_string_document_among_objects_is_fl001() {
 /// through the shell's `ulimit -v`) and one worker thread (each thread's malloc arena takes
 /// address space of its own).
 fn run_limited(dir: &std::path::Path, kib: u64, args: &str) -> std::process::Output {
-    std::process::Command::new("sh")
+    common::isolate(&mut std::process::Command::new("sh"))
         .arg("-c")
         .arg(format!("ulimit -v {kib} && exec \"$0\" {args} -j 1"))
         .arg(env!("CARGO_BIN_EXE_fargate-lint"))

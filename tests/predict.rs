@@ -155,8 +155,7 @@ fn whole_corpus_is_deterministic_and_located() {
 fn stdin_is_read_as_one_input() {
     let manifest = std::fs::read_to_string(root().join("testdata/example/k8s/web.yaml"))
         .expect("example file");
-    let o = assert_cmd::Command::cargo_bin("fargate-lint")
-        .expect("binary")
+    let o = common::command()
         .current_dir(root())
         .args([
             "predict",

@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod predict;
 pub mod sarif;
+pub mod statistics;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};

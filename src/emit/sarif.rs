@@ -99,7 +99,7 @@ struct RuleDescriptor {
     properties: RuleProperties,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Text {
     text: String,
 }
@@ -154,9 +154,13 @@ struct RuleReference {
 #[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
-    uri: String,
+    /// None for stdin without `--stdin-filename`: no file of the repository is meant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     uri_base_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -436,20 +440,28 @@ fn category_id(category: Option<&str>) -> Option<String> {
 fn artifact(paths: &RepoPaths, file: FileId) -> ArtifactLocation {
     match paths.get(file) {
         Some(RepoPath::Relative(p)) => ArtifactLocation {
-            uri: uri_encode(p),
+            uri: Some(uri_encode(p)),
             uri_base_id: Some(SRCROOT),
+            description: None,
         },
         Some(RepoPath::Absolute(p)) => ArtifactLocation {
-            uri: file_uri(p, false),
+            uri: Some(file_uri(p, false)),
             uri_base_id: None,
+            description: None,
         },
-        Some(RepoPath::Display(p)) => ArtifactLocation {
-            uri: uri_encode(p),
+        // Stdin without `--stdin-filename`: `<stdin>` as a URI (`%3Cstdin%3E`) would name a
+        // file of the repository that is not there; the location says what it is instead.
+        Some(RepoPath::Display(_)) => ArtifactLocation {
+            uri: None,
             uri_base_id: None,
+            description: Some(Text {
+                text: "standard input (name it with --stdin-filename)".to_string(),
+            }),
         },
         None => ArtifactLocation {
-            uri: String::new(),
+            uri: Some(String::new()),
             uri_base_id: None,
+            description: None,
         },
     }
 }
@@ -627,16 +639,18 @@ pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions)
             invocations: vec![Invocation {
                 execution_successful: true,
                 working_directory: ArtifactLocation {
-                    uri: file_uri(&cwd, true),
+                    uri: Some(file_uri(&cwd, true)),
                     uri_base_id: None,
+                    description: None,
                 },
                 tool_execution_notifications: notifications,
             }],
             original_uri_base_ids: BTreeMap::from([(
                 SRCROOT,
                 ArtifactLocation {
-                    uri: file_uri(&paths.base, true),
+                    uri: Some(file_uri(&paths.base, true)),
                     uri_base_id: None,
+                    description: None,
                 },
             )]),
             column_kind: "unicodeCodePoints",

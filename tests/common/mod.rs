@@ -53,12 +53,30 @@ pub fn shared(dir: &Path, shown: &str, require: bool) -> Option<PathBuf> {
     None
 }
 
+/// The binary with colours off and none of the environment variables that set options
+/// (`FARGATE_LINT_FORMAT`, ...): a user's environment must not change what a test sees.
+pub fn command() -> Command {
+    let mut cmd = Command::cargo_bin("fargate-lint").expect("the binary is built by cargo test");
+    cmd.env("NO_COLOR", "1");
+    for var in fargate_lint::cli::ENV_OPTIONS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// [`command`] for `std::process::Command` users.
+pub fn isolate(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    cmd.env("NO_COLOR", "1");
+    for var in fargate_lint::cli::ENV_OPTIONS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// Runs `fargate-lint ARGS` in `dir` with colours off.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("fargate-lint")
-        .expect("the binary is built by cargo test")
+    command()
         .current_dir(dir)
-        .env("NO_COLOR", "1")
         .args(args)
         .output()
         .expect("the binary runs")
@@ -75,13 +93,14 @@ pub fn run(args: &[&str]) -> Output {
 pub fn run_into_closed_pipe(args: &[&str]) -> Output {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);
-    std::process::Command::new(env!("CARGO_BIN_EXE_fargate-lint"))
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .stdout(writer)
-        .output()
-        .expect("the binary runs")
+    isolate(&mut std::process::Command::new(env!(
+        "CARGO_BIN_EXE_fargate-lint"
+    )))
+    .current_dir(root())
+    .args(args)
+    .stdout(writer)
+    .output()
+    .expect("the binary runs")
 }
 
 pub fn stdout(o: &Output) -> String {
