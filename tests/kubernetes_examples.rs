@@ -180,3 +180,36 @@ fn app_mesh_ecr_images_with_placeholders_are_ecr() {
     let text = stdout(&o);
     assert!(text.matches("\"fargate\"").count() >= 3, "{text}");
 }
+
+/// `upload-sarif` recomputes GitHub's `primaryLocationLineHash` and warns for every result
+/// whose precomputed value differs; on the examples with an all-Fargate cluster the log
+/// carries none of GitHub's keys, only its own, so the uploader's values stand unopposed.
+#[test]
+fn sarif_on_the_examples_leaves_github_fingerprints_to_the_uploader() {
+    let Some(examples) = examples() else { return };
+    let o = run(&[
+        "check",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+        "--cluster",
+        "testdata/cases/all-fargate/cluster.yaml",
+        &examples,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log: Value = json(&o);
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(results.len() > 100, "{} results", results.len());
+    for r in &results {
+        let keys: Vec<&String> = r["partialFingerprints"]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["fargateLint/v1"], "{r:#}");
+        assert!(r.get("fingerprints").is_none(), "{r:#}");
+    }
+}
