@@ -70,7 +70,36 @@ pub struct Stats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     pub path: String,
-    pub reason: &'static str,
+    pub reason: SkipReason,
+}
+
+/// Why a file that was read holds nothing for us: counted by kind in the summary (Helm
+/// templates have a hint of their own), worded by [`std::fmt::Display`] for `--verbose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    Empty,
+    Terraform,
+    HelmTemplate,
+    /// JSON without a needle of any format ([`model::json_may_be_read`]).
+    ForeignJson,
+    /// Parsed, and no document is of a format of the registry.
+    NothingRecognized,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SkipReason::Empty => "empty file",
+            SkipReason::Terraform => "Terraform is not read yet",
+            SkipReason::HelmTemplate => {
+                "Helm template: pipe `helm template` output on stdin instead"
+            }
+            SkipReason::ForeignJson => "JSON that is not a Kubernetes object or an EKS API profile",
+            SkipReason::NothingRecognized => {
+                "no Kubernetes object, eksctl ClusterConfig or EKS API profile"
+            }
+        })
+    }
 }
 
 pub struct Analysis {
@@ -192,7 +221,7 @@ fn defines_cluster(text: &str, limits: yaml::Limits) -> bool {
 struct Parsed {
     facts: FileFacts,
     problems: Vec<InputProblem>,
-    skipped: Option<&'static str>,
+    skipped: Option<SkipReason>,
     /// The comments that may be suppressions (see [`crate::source::is_directive`]).
     directive_comments: Vec<yaml::Comment>,
 }
@@ -230,18 +259,18 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
         directive_comments: Vec::new(),
     };
     if text.trim().is_empty() {
-        return skip("empty file");
+        return skip(SkipReason::Empty);
     }
     if ends_with_ignore_case(path, ".tf") {
-        return skip("Terraform is not read yet");
+        return skip(SkipReason::Terraform);
     }
     if has_folder(path, "templates") && text.contains("{{") {
-        return skip("Helm template: pipe `helm template` output on stdin instead");
+        return skip(SkipReason::HelmTemplate);
     }
     // JSON files are many and rarely ours: only those that may hold a document of a format
     // of the registry are parsed.
     if ends_with_ignore_case(path, ".json") && !model::json_may_be_read(text) {
-        return skip("JSON that is not a Kubernetes object or an EKS API profile");
+        return skip(SkipReason::ForeignJson);
     }
     let mut facts = FileFacts::default();
     // Documents kubectl refuses for not being objects; problems only when the file is
@@ -317,8 +346,8 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
     // `facts.documents`, and one problem may stand for many documents.
     let represented = parsed.errors.len() + parsed.more_errors + not_object_documents;
     facts.documents += parsed.empty_documents + represented.saturating_sub(problems.len());
-    let skipped = (!facts.recognized && problems.is_empty())
-        .then_some("no Kubernetes object, eksctl ClusterConfig or EKS API profile");
+    let skipped =
+        (!facts.recognized && problems.is_empty()).then_some(SkipReason::NothingRecognized);
     let directive_comments = parsed.comments;
     Parsed {
         facts,
@@ -506,7 +535,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         }
         if let Some(reason) = p.skipped {
             stats.skipped += 1;
-            if reason.starts_with("Helm") {
+            if reason == SkipReason::HelmTemplate {
                 stats.helm_templates += 1;
             }
             skipped.push(Skipped {

@@ -334,6 +334,7 @@ mod tests {
             dialect: Dialect {
                 tool: "eksctl",
                 role_key: "podExecutionRoleARN",
+                name_key: "name",
                 default_role_key: None,
                 created_role: None,
                 requires_selectors: true,

@@ -55,7 +55,7 @@ fn eksctl_cluster_with_profile_role_subnets_and_spans() {
     );
     assert!(!c.ec2_capacity);
     assert_eq!(
-        c.default_role.as_ref().map(|r| r.value.as_str()),
+        c.default_role.as_ref().map(|r| r.arn.value.as_str()),
         Some("arn:aws:iam::123456789012:role/fargate")
     );
     let public: Vec<&str> = c.public_subnets.iter().map(|s| s.value.as_str()).collect();

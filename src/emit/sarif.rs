@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, is_parse_problem};
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::{RepoPath, RepoPaths, file_uri, uri_encode};
-use crate::rules::{RULES, Rule};
+use crate::rules::{self, RULES, Rule};
 use crate::source::{FileId, Files, Loc};
 
 const SCHEMA: &str =
@@ -148,7 +148,8 @@ struct Notification {
 #[derive(Serialize)]
 struct RuleReference {
     id: &'static str,
-    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
 }
 
 #[derive(Serialize, Clone)]
@@ -167,7 +168,9 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct SarifResult {
     rule_id: &'static str,
-    rule_index: usize,
+    /// Absent for a code that is not in the registry (none is; SARIF allows leaving it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
     level: &'static str,
     message: Text,
     locations: Vec<Location>,
@@ -486,10 +489,6 @@ fn physical(paths: &RepoPaths, loc: Loc) -> PhysicalLocation {
     }
 }
 
-fn rule_index(code: &str) -> usize {
-    RULES.iter().position(|r| r.code == code).unwrap_or(0)
-}
-
 /// Pushes `text` onto `out` as literal SARIF message text (§3.11.6): `[` and `]` escaped
 /// with a backslash, so that no value from input can make a link, and a backslash before
 /// either or another escaped too, also at the end of `text` when markup follows
@@ -562,7 +561,7 @@ fn message(f: &Finding) -> String {
 fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
     SarifResult {
         rule_id: f.code,
-        rule_index: rule_index(f.code),
+        rule_index: rules::index(f.code),
         level: level(f.severity),
         message: Text { text: message(f) },
         locations: vec![Location {
@@ -600,7 +599,7 @@ pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions)
     let paths = RepoPaths::new(&analysis.paths());
     let fingerprints = fingerprints(&analysis.files, findings);
     let cwd = std::env::current_dir().unwrap_or_default();
-    let fl001 = rule_index("FL001");
+    let fl001 = rules::index("FL001");
     let notifications = analysis
         .input_problems
         .iter()

@@ -170,7 +170,7 @@ fn merge_cluster(clusters: &mut Vec<Cluster>, by_name: &mut ClustersByName, c: C
 /// when one of the cluster's definitions sets one: decided once the cluster is whole, since
 /// a file that only adds profiles leaves the default to the file that defines the cluster.
 fn default_roles(c: &mut Cluster) {
-    if !has_role(c.default_role.as_ref()) {
+    if !has_role(c.default_role.as_ref().map(|d| &d.arn)) {
         return;
     }
     for p in &mut c.profiles {

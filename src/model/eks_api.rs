@@ -25,6 +25,7 @@ pub(super) static FORMAT: Format = Format {
 const DIALECT: Dialect = Dialect {
     tool: "`aws eks create-fargate-profile`",
     role_key: "podExecutionRoleArn",
+    name_key: "fargateProfileName",
     default_role_key: None,
     created_role: None,
     requires_selectors: false,

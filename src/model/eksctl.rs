@@ -26,6 +26,7 @@ pub(super) static FORMAT: Format = Format {
 const DIALECT: Dialect = Dialect {
     tool: "eksctl",
     role_key: "podExecutionRoleARN",
+    name_key: "name",
     default_role_key: Some("iam.fargatePodExecutionRoleARN"),
     created_role: Some("FargatePodExecutionRole"),
     requires_selectors: true,
@@ -178,12 +179,12 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
         profiles,
         ec2_capacity,
         profiles_only,
-        default_role: role(
-            r,
-            node.path(&["iam", "fargatePodExecutionRoleARN"]),
-            || Needed::ClusterRole,
-            unresolved,
-        ),
+        default_role: DIALECT.default_role_key.and_then(|key| {
+            // The dialect's key is the path, so message and reading cannot drift apart.
+            let path: Vec<&str> = key.split('.').collect();
+            let arn = role(r, node.path(&path), || Needed::ClusterRole, unresolved)?;
+            Some(DefaultRole { arn, key })
+        }),
         public_subnets,
         private_subnets,
         version: r.text(meta.and_then(|m| m.get("version"))),

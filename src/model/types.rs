@@ -40,13 +40,25 @@ pub struct Dialect {
     pub tool: &'static str,
     /// The key of the profile's own pod execution role.
     pub role_key: &'static str,
-    /// The key of the cluster's default pod execution role, where the format has one.
+    /// The key of the profile's name.
+    pub name_key: &'static str,
+    /// The key of the cluster's default pod execution role, where the format has one, as a
+    /// dotted path from the document's root.
     pub default_role_key: Option<&'static str>,
     /// The role the tool makes for a profile without one ([`RoleOrigin::CreatedByTool`]).
     pub created_role: Option<&'static str>,
     /// The tool refuses a profile without selectors (else it takes it, and it matches no
     /// pod): only the wording of FL110 differs, which is an error either way.
     pub requires_selectors: bool,
+}
+
+/// A cluster's default pod execution role ([`Cluster::default_role`]) and the key that set
+/// it, in the user's own words, for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultRole {
+    pub arn: Text,
+    /// As [`Dialect::default_role_key`] of the format that set it.
+    pub key: &'static str,
 }
 
 /// One label pair of a profile selector or of a pod: key and value with their locations.
@@ -101,7 +113,7 @@ pub struct Cluster {
     pub profiles_only: bool,
     /// The pod execution role of the profiles without one of their own (eksctl
     /// `iam.fargatePodExecutionRoleARN`).
-    pub default_role: Option<Text>,
+    pub default_role: Option<DefaultRole>,
     /// Subnet ids (or names) the configuration declares public / private.
     pub public_subnets: Vec<Text>,
     pub private_subnets: Vec<Text>,

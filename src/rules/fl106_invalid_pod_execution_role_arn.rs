@@ -102,14 +102,15 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         }
     }
     for cluster in &cx.model.clusters {
-        let Some(role) = cluster.default_role.as_ref().filter(|r| checked(r)) else {
+        let Some(default) = cluster.default_role.as_ref().filter(|d| checked(&d.arn)) else {
             continue;
         };
+        let role = &default.arn;
         if let Some(why) = problem(&role.value) {
             let mut f = cx.finding(
                 rule,
                 role.loc,
-                format!("`iam.fargatePodExecutionRoleARN` is not a valid role ARN: {why}"),
+                format!("`{}` is not a valid role ARN: {why}", default.key),
             );
             if !cluster.name.is_empty() {
                 f = f.cluster(cluster.name.clone());

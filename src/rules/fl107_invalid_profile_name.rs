@@ -71,9 +71,9 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     cluster,
                     profile,
                     name.loc,
-                    "the profile has no name; eksctl and EKS require one",
+                    "the profile has no name; EKS requires one",
                 )
-                .help("add `name:` (eksctl) or `fargateProfileName` (EKS API)"),
+                .help(format!("add `{}` to the profile", profile.dialect.name_key)),
             );
             continue;
         }

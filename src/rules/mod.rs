@@ -187,6 +187,12 @@ pub fn markdown_table() -> String {
     out
 }
 
+/// Where the rule `code` (exact, as findings carry it) is in [`RULES`]: SARIF points at it by
+/// this index. `None` for a code no rule has.
+pub fn index(code: &str) -> Option<usize> {
+    RULES.binary_search_by(|r| r.code.cmp(code)).ok()
+}
+
 /// Finds a rule by code (`FL101`, any case) or name (`too-many-selectors`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     RULES
@@ -331,5 +337,16 @@ mod tests {
             "; did you mean FL201 (non-ecr-image)?"
         );
         assert_eq!(did_you_mean("xyzzy-plugh"), "");
+    }
+
+    #[test]
+    fn index_finds_every_rule_and_no_other_code() {
+        // `index` searches by halves: the registry must stay in code order.
+        assert!(RULES.windows(2).all(|w| w[0].code < w[1].code));
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(index(r.code), Some(i), "{}", r.code);
+        }
+        assert_eq!(index("FL112"), None);
+        assert_eq!(index("fl001"), None);
     }
 }
