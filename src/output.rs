@@ -23,11 +23,31 @@ use std::path::{Path, PathBuf};
 /// Writes `content` to stdout, or to `path` as the module says. The error is the message for
 /// the user (the run then fails with exit code 2).
 pub fn write(path: Option<&Path>, content: &str) -> Result<(), String> {
+    write_with(path, &mut |w| w.write_all(content.as_bytes()))
+}
+
+/// Like [`write`], for a report that `render` streams into a buffered writer as it goes
+/// instead of building it whole first: memory stays that of the findings, not of their text.
+pub fn write_with(path: Option<&Path>, render: &mut Render<'_>) -> Result<(), String> {
     match path {
-        None => write_stdout(content),
-        Some(path) => write_file(path, content.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => write_stdout(render),
+        Some(path) => {
+            write_file(path, render).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
     }
+}
+
+/// What streams a report into a writer (see [`write_with`]).
+pub type Render<'a> = dyn FnMut(&mut dyn Write) -> io::Result<()> + 'a;
+
+/// Large enough that writing a report costs few system calls.
+const BUFFER: usize = 1 << 16;
+
+/// Runs `render` into `sink` through a buffer, and flushes it.
+fn stream(sink: impl Write, render: &mut Render<'_>) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(BUFFER, sink);
+    render(&mut out)?;
+    out.flush()
 }
 
 /// Appends `content` to the file at `path`, creating it: for `--summary-output`, whose usual
@@ -50,13 +70,9 @@ pub fn append(path: &Path, content: &str) -> Result<(), String> {
     appended().map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn write_stdout(content: &str) -> Result<(), String> {
-    let mut stdout = io::stdout().lock();
+fn write_stdout(render: &mut Render<'_>) -> Result<(), String> {
     // A closed pipe (`| head`) is not a failure of the run.
-    match stdout
-        .write_all(content.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    match stream(io::stdout().lock(), render) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write the report: {e}"))
         }
@@ -64,7 +80,7 @@ fn write_stdout(content: &str) -> Result<(), String> {
     }
 }
 
-fn write_file(path: &Path, content: &[u8]) -> io::Result<()> {
+fn write_file(path: &Path, content: &mut Render<'_>) -> io::Result<()> {
     // `symlink_metadata`: what the path itself is, a link not followed.
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => replace(path, content, None),
@@ -82,15 +98,18 @@ fn write_file(path: &Path, content: &[u8]) -> io::Result<()> {
 
 /// Opens what is there and writes into it. No `create`: the path exists. `truncate` empties a
 /// regular file behind a link and means nothing to a device or a FIFO; a folder fails to open.
-fn write_through(path: &Path, content: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new().write(true).truncate(true).open(path)?;
-    file.write_all(content)?;
-    file.flush()
+fn write_through(path: &Path, content: &mut Render<'_>) -> io::Result<()> {
+    let file = OpenOptions::new().write(true).truncate(true).open(path)?;
+    stream(file, content)
 }
 
 /// Writes a temporary file beside `path`, gives it `permissions` (those of the file it
 /// replaces), and renames it over `path`.
-fn replace(path: &Path, content: &[u8], permissions: Option<fs::Permissions>) -> io::Result<()> {
+fn replace(
+    path: &Path,
+    content: &mut Render<'_>,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -98,10 +117,8 @@ fn replace(path: &Path, content: &[u8], permissions: Option<fs::Permissions>) ->
     let name = path
         .file_name()
         .map_or_else(|| OsString::from("report"), OsString::from);
-    let (tmp, mut file) = create_temporary(dir, &name)?;
-    let written = file
-        .write_all(content)
-        .and_then(|_| file.flush())
+    let (tmp, file) = create_temporary(dir, &name)?;
+    let written = stream(&file, content)
         .and_then(|_| match permissions {
             Some(permissions) => file.set_permissions(permissions),
             None => Ok(()),

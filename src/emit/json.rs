@@ -1,5 +1,7 @@
 //! `check --format json`: the shape of `interface.md`, field order fixed by the structs.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use super::{Counts, PlacementCounts, path_of};
@@ -99,10 +101,52 @@ fn related<'a>(analysis: &'a Analysis, f: &'a Finding) -> Vec<JsonRelated<'a>> {
 struct Report<'a> {
     tool: Tool,
     summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
+    findings: JsonFindings<'a>,
 }
 
+/// The findings, serialized one at a time as the writer takes them: never a second copy of
+/// every finding.
+struct JsonFindings<'a> {
+    analysis: &'a Analysis,
+    findings: &'a [Finding],
+}
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().map(|f| finding(self.analysis, f)))
+    }
+}
+
+fn finding<'a>(analysis: &'a Analysis, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        code: f.code,
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        help: f.help.as_deref(),
+        file: path_of(analysis, f),
+        line: f.loc.span.start.line,
+        column: f.loc.span.start.column,
+        end_line: f.loc.span.end.line,
+        end_column: f.loc.span.end.column,
+        cluster: f.cluster.as_deref(),
+        profile: f.profile.as_deref(),
+        object: f.object.as_ref(),
+        related: related(analysis, f),
+        suppressed: f.suppressed.as_ref(),
+    }
+}
+
+/// The report as a string (tests, benchmarks); [`write`] streams it.
 pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(&mut out, analysis, findings);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the report into `w`, pretty-printed, with a final newline.
+pub fn write(w: &mut dyn Write, analysis: &Analysis, findings: &[Finding]) -> io::Result<()> {
     let counts = Counts::of(findings);
     let placed = PlacementCounts::of(analysis);
     let report = Report {
@@ -121,28 +165,8 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
             ec2: placed.ec2,
             pending: placed.pending,
         },
-        findings: findings
-            .iter()
-            .map(|f| JsonFinding {
-                code: f.code,
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                help: f.help.as_deref(),
-                file: path_of(analysis, f),
-                line: f.loc.span.start.line,
-                column: f.loc.span.start.column,
-                end_line: f.loc.span.end.line,
-                end_column: f.loc.span.end.column,
-                cluster: f.cluster.as_deref(),
-                profile: f.profile.as_deref(),
-                object: f.object.as_ref(),
-                related: related(analysis, f),
-                suppressed: f.suppressed.as_ref(),
-            })
-            .collect(),
+        findings: JsonFindings { analysis, findings },
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    w.write_all(b"\n")
 }

@@ -24,6 +24,7 @@
 //! that does not parse is only a result, since the tool read it fine.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -52,23 +53,41 @@ pub struct SarifOptions {
 }
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run>,
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     #[serde(skip_serializing_if = "Option::is_none")]
     automation_details: Option<AutomationDetails>,
     invocations: Vec<Invocation>,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
+}
+
+/// The results, each built and serialized as the writer takes it: never all at once.
+struct Results<'a> {
+    paths: &'a RepoPaths,
+    findings: &'a [Finding],
+    fingerprints: Vec<String>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.findings
+                .iter()
+                .zip(&self.fingerprints)
+                .map(|(f, fingerprint)| result(self.paths, f, fingerprint.clone())),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -595,7 +614,21 @@ fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
     }
 }
 
+/// The log as a string (tests, benchmarks); [`write`] streams it.
 pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(&mut out, analysis, findings, options);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the log into `w`, pretty-printed, with a final newline.
+pub fn write(
+    w: &mut dyn Write,
+    analysis: &Analysis,
+    findings: &[Finding],
+    options: &SarifOptions,
+) -> io::Result<()> {
     let paths = RepoPaths::new(&analysis.paths());
     let fingerprints = fingerprints(&analysis.files, findings);
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -621,7 +654,7 @@ pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions)
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
-        runs: vec![Run {
+        runs: [Run {
             tool: Tool {
                 driver: Driver {
                     name: "fargate-lint",
@@ -653,16 +686,15 @@ pub fn render(analysis: &Analysis, findings: &[Finding], options: &SarifOptions)
                 },
             )]),
             column_kind: "unicodeCodePoints",
-            results: findings
-                .iter()
-                .zip(fingerprints)
-                .map(|(f, fingerprint)| result(&paths, f, fingerprint))
-                .collect(),
+            results: Results {
+                paths: &paths,
+                findings,
+                fingerprints,
+            },
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &log)?;
+    w.write_all(b"\n")
 }
 
 #[cfg(test)]
