@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 bench=throughput
 case "${1-}" in
-throughput | outputs | engine)
+throughput | outputs | engine | hostile)
     bench=$1
     shift
     ;;

@@ -98,7 +98,7 @@ fn settings(run: &RunArgs, config: &Config) -> Settings {
             no_ignore: run.no_ignore,
             hidden: run.hidden,
             threads: run.threads,
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_file_size: run.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             stdin_name: run.stdin_filename.clone(),
         },
         default_namespace: run

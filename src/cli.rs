@@ -92,6 +92,7 @@ pub const ENV_OPTIONS: &[&str] = &[
     "FARGATE_LINT_IGNORE",
     "FARGATE_LINT_SARIF_CATEGORY",
     "FARGATE_LINT_MAX_ANNOTATIONS",
+    "FARGATE_LINT_MAX_FILE_SIZE",
 ];
 
 /// Options shared by `check` and `predict`.
@@ -124,6 +125,10 @@ pub struct RunArgs {
     /// Also read hidden files and folders.
     #[arg(long)]
     pub hidden: bool,
+    /// The largest file read, in bytes or with K, M or G (`16M`); a larger one is reported
+    /// (FL001), not read [default: 8M].
+    #[arg(long, value_name = "SIZE", value_parser = crate::discover::parse_size, env = "FARGATE_LINT_MAX_FILE_SIZE")]
+    pub max_file_size: Option<u64>,
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,

@@ -346,3 +346,41 @@ fn duplicate_top_level_keys_are_found_in_linear_time() {
         .count();
     assert_eq!(fl005, n - 1);
 }
+
+/// The read limit is 8 MiB by default (a file just under 32 MiB, the old limit, took up to
+/// 16 s and 2.3 GB); past it a file is FL001 naming the option, which raises or lowers it,
+/// from the command line or the environment.
+#[test]
+fn the_read_limit_is_eight_mib_and_max_file_size_sets_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let limit = 8 * 1024 * 1024;
+    let fits = "#".repeat(limit - 1) + "\n";
+    std::fs::write(dir.path().join("fits.yaml"), &fits).expect("write");
+    std::fs::write(dir.path().join("over.yaml"), fits + "\n").expect("write");
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut c = command();
+        c.current_dir(dir.path()).args(args);
+        if let Some(size) = env {
+            c.env("FARGATE_LINT_MAX_FILE_SIZE", size);
+        }
+        c.output().expect("runs")
+    };
+    let o = run(&["check", "--format", "json", "."], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let found = fl001(&json(&o));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].2,
+        "the file is too large: over the limit of 8388608 bytes (--max-file-size)"
+    );
+    let o = run(
+        &["check", "--format", "json", "--max-file-size", "9M", "."],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["check", "--format", "json", "fits.yaml"], Some("1K"));
+    assert_eq!(fl001(&json(&o)).len(), 1, "{}", stderr(&o));
+    let o = run(&["check", "--max-file-size", "0", "fits.yaml"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a size"), "{}", stderr(&o));
+}
