@@ -365,7 +365,7 @@ mod tests {
         };
         let f = Finding::new("FL101", "too-many-selectors", severity, loc, message);
         match help {
-            Some(h) => f.help(h),
+            Some(h) => f.help(h.to_string()),
             None => f,
         }
     }

@@ -267,7 +267,7 @@ impl Context<'_> {
         setting: fn(&crate::model::ContainerSecurity) -> Option<&crate::model::Label>,
         does: &str,
         refuses: &str,
-        help: &str,
+        help: &'static str,
     ) {
         for (w, landing) in self.fargate_workloads() {
             for (i, c) in w.pod.containers.iter().enumerate() {
