@@ -48,8 +48,8 @@ pub fn main(args: Vec<std::ffi::OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(&args),
-        Command::Predict(args) => predict(&args),
+        Command::Check(args) => in_pool(&args.run, || check(&args)),
+        Command::Predict(args) => in_pool(&args.run, || predict(&args)),
         Command::Rules { format } => output::write(None, &catalog(format)).map(|_| EXIT_OK),
         Command::Explain { rule } => explain(&rule),
         Command::Completions { shell } => {
@@ -147,19 +147,13 @@ fn run_lint(
         select: rules.select.clone(),
         ignore: rules.ignore.clone(),
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(run.threads)
-        .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let report = pool.install(|| {
-        lint::run(
-            &settings,
-            config,
-            &selection,
-            show_suppressed,
-            &mut std::io::stdin().lock(),
-        )
-    })?;
+    let report = lint::run(
+        &settings,
+        config,
+        &selection,
+        show_suppressed,
+        &mut std::io::stdin().lock(),
+    )?;
     if run.verbose {
         for s in &report.analysis.skipped {
             eprintln!("skipped {}: {}", emit::escape::terminal(&s.path), s.reason);
@@ -173,6 +167,18 @@ fn run_lint(
         }
     }
     Ok(report)
+}
+
+/// Runs a command on `-j` worker threads: reading, rules and rendering alike.
+fn in_pool(
+    run: &RunArgs,
+    command: impl FnOnce() -> Result<i32, String> + Send,
+) -> Result<i32, String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(run.threads)
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?
+        .install(command)
 }
 
 fn use_color(run: &RunArgs) -> bool {
@@ -232,10 +238,9 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     output::write_with(args.run.output.as_deref(), &mut |w| match args.format {
         CheckFormat::Human if args.statistics => text(w, emit::statistics::render_human(&findings)),
         CheckFormat::Json if args.statistics => text(w, emit::statistics::render_json(&findings)),
-        CheckFormat::Human => text(
-            w,
-            emit::human::render(&analysis, &findings, use_color(&args.run), args.quiet),
-        ),
+        CheckFormat::Human => {
+            emit::human::write(w, &analysis, &findings, use_color(&args.run), args.quiet)
+        }
         CheckFormat::Json => emit::json::write(w, &analysis, &findings),
         CheckFormat::Sarif => emit::sarif::write(w, &analysis, &findings, &sarif_options),
         CheckFormat::Github => text(

@@ -7,11 +7,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::{self, Write};
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 
 use super::escape::{is_unsafe, push_escaped, terminal, terminal_lines};
 use super::{Counts, PlacementCounts, path_of, plural};
@@ -306,12 +308,30 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(analysis: &'a Analysis, color: bool) -> Renderer<'a> {
+    /// A renderer for `findings`: the snippet source of every file they point into is
+    /// prepared here, once, so that findings can then be rendered side by side.
+    fn new(analysis: &'a Analysis, color: bool, findings: &[Finding]) -> Renderer<'a> {
         let theme = if color {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        let mut files: Vec<FileId> = findings
+            .iter()
+            .flat_map(|f| std::iter::once(f.loc.file).chain(f.labels.iter().map(|l| l.loc.file)))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        let sources = files
+            .par_iter()
+            .map(|&file| {
+                let (path, text) = analysis
+                    .files
+                    .get(file)
+                    .map_or(("", ""), |s| (s.path.as_str(), &*s.text));
+                (file, SnippetSource::new(path, text))
+            })
+            .collect();
         Renderer {
             analysis,
             handler: GraphicalReportHandler::new_themed(theme)
@@ -322,11 +342,11 @@ impl<'a> Renderer<'a> {
                 // many findings.
                 .with_word_separator(textwrap::WordSeparator::AsciiSpace)
                 .with_links(false),
-            sources: HashMap::new(),
+            sources,
         }
     }
 
-    fn finding(&mut self, f: &Finding) -> String {
+    fn finding(&self, f: &Finding) -> String {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
         // The finding's own file, then each other file a label points into, once.
@@ -338,12 +358,6 @@ impl<'a> Renderer<'a> {
         }
         let text_of =
             |file: FileId| -> &'a str { analysis.files.get(file).map_or("", |s| &s.text) };
-        for &file in &files {
-            self.sources.entry(file).or_insert_with(|| {
-                let path = analysis.files.get(file).map_or("", |s| s.path.as_str());
-                SnippetSource::new(path, text_of(file))
-            });
-        }
         let source = FindingSource::new(files.iter().filter_map(|file| self.sources.get(file)));
         let start = f.loc.span.start;
         let suppressed = match &f.suppressed {
@@ -460,17 +474,50 @@ pub fn summary(analysis: &Analysis, findings: &[Finding]) -> String {
     line
 }
 
+/// Findings rendered by one task: enough to share the work, few enough to stay small.
+const RENDER_CHUNK: usize = 256;
+
+/// The report as a string (tests); [`write`] streams it.
 pub fn render(analysis: &Analysis, findings: &[Finding], color: bool, quiet: bool) -> String {
-    let mut renderer = Renderer::new(analysis, color);
-    let mut out = String::new();
-    for f in findings {
-        out.push_str(&renderer.finding(f));
-        out.push('\n');
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and every piece is a String.
+    let _ = write(&mut out, analysis, findings, color, quiet);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Streams the report into `w`, a finding at a time. Each piece is whole lines, so guarding
+/// the lines against workflow commands piece by piece ([`terminal_lines`]) guards the report.
+pub fn write(
+    w: &mut dyn Write,
+    analysis: &Analysis,
+    findings: &[Finding],
+    color: bool,
+    quiet: bool,
+) -> io::Result<()> {
+    let renderer = Renderer::new(analysis, color, findings);
+    // Findings are rendered side by side, a batch at a time, and written in their order:
+    // the same bytes at any thread count, and memory for one batch of text, not the report.
+    let threads = rayon::current_num_threads().max(1);
+    for batch in findings.chunks(RENDER_CHUNK * threads) {
+        let pieces: Vec<String> = batch
+            .par_chunks(RENDER_CHUNK)
+            .map(|chunk| {
+                let mut piece = String::new();
+                for f in chunk {
+                    piece.push_str(&renderer.finding(f));
+                    piece.push('\n');
+                }
+                terminal_lines(piece)
+            })
+            .collect();
+        for piece in pieces {
+            w.write_all(piece.as_bytes())?;
+        }
     }
     if !quiet {
-        out.push_str(&summary(analysis, findings));
+        w.write_all(terminal_lines(summary(analysis, findings)).as_bytes())?;
     }
-    terminal_lines(out)
+    Ok(())
 }
 
 #[cfg(test)]

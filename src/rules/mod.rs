@@ -203,11 +203,22 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 
 /// Runs every rule and returns the findings in output order.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for rule in RULES {
-        (rule.check)(cx, rule, &mut out);
+    use rayon::prelude::*;
+    // Rules are independent: they run side by side (on the caller's pool), each into its
+    // own list, joined in registry order, so the result is the same at any thread count.
+    let per_rule: Vec<Vec<Finding>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            (rule.check)(cx, rule, &mut out);
+            out
+        })
+        .collect();
+    let mut out = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+    for findings in per_rule {
+        out.extend(findings);
     }
-    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
 }
 

@@ -236,7 +236,9 @@ fn push_error(out: &mut ParsedFile, limits: Limits, e: ParseError) {
 /// Never panics on any input.
 pub fn parse(text: &str, limits: Limits) -> ParsedFile {
     let mut documents = Vec::new();
-    let mut out = parse_each(text, limits, &|_| true, &mut |doc| documents.push(doc));
+    let mut out = parse_each(text, limits, &|_| true, &mut |doc| {
+        documents.push(doc.clone())
+    });
     out.documents = documents;
     out
 }
@@ -249,7 +251,7 @@ pub fn parse_each(
     text: &str,
     limits: Limits,
     keep_comment: &dyn Fn(&str) -> bool,
-    on_document: &mut dyn FnMut(Document),
+    on_document: &mut dyn FnMut(&Document),
 ) -> ParsedFile {
     let options = granit_parser::options! {
         flow_nesting_limit: limits.max_depth,
@@ -300,7 +302,8 @@ pub fn parse_each(
                 } else if b.is_empty_document() {
                     out.empty_documents += 1;
                 } else {
-                    on_document(std::mem::take(&mut b.doc));
+                    // Lent, not given: the builder keeps the buffers for the next document.
+                    on_document(&b.doc);
                 }
                 b.reset();
             }
