@@ -285,7 +285,7 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
         limits,
         // Kept while the parser's comments are at hand, so suppressions need no second parse.
         &crate::source::is_directive,
-        &mut |doc| match model::not_an_object(id, &doc) {
+        &mut |doc| match model::not_an_object(id, doc) {
             Some(n) => {
                 manifest_like |= n.looks_like_manifest;
                 if not_objects.len() < limits.max_errors {
@@ -294,7 +294,7 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
                     more_not_objects += 1;
                 }
             }
-            None => model::extract_document(id, &doc, &mut facts),
+            None => model::extract_document(id, doc, &mut facts),
         },
     );
     let mut problems = parsed
