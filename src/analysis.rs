@@ -24,6 +24,9 @@ pub struct Settings {
     /// Also take the cluster definitions of the whole repository (`--find-clusters`), for
     /// when the paths are a few changed files (a pre-commit hook): see [`find_cluster_inputs`].
     pub find_clusters: bool,
+    /// `--render`: the kustomize variants no native build can build whole are built with
+    /// `kubectl kustomize` or `kustomize build` instead (see [`render_variants`]).
+    pub render: bool,
     pub discover: DiscoverOptions,
     pub default_namespace: String,
     pub pricing: Pricing,
@@ -78,7 +81,6 @@ pub struct Skipped {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipReason {
     Empty,
-    Terraform,
     HelmTemplate,
     /// JSON without a needle of any format ([`model::json_may_be_read`]).
     ForeignJson,
@@ -90,13 +92,14 @@ impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             SkipReason::Empty => "empty file",
-            SkipReason::Terraform => "Terraform is not read yet",
             SkipReason::HelmTemplate => {
                 "Helm template: pipe `helm template` output on stdin instead"
             }
-            SkipReason::ForeignJson => "JSON that is not a Kubernetes object or an EKS API profile",
+            SkipReason::ForeignJson => {
+                "JSON that is not a Kubernetes object, an EKS API profile, a CloudFormation template or a trust policy"
+            }
             SkipReason::NothingRecognized => {
-                "no Kubernetes object, eksctl ClusterConfig or EKS API profile"
+                "no Kubernetes object, eksctl ClusterConfig, EKS API profile, CloudFormation template or trust policy"
             }
         })
     }
@@ -126,6 +129,17 @@ pub struct Analysis {
     /// Per file (by [`FileId`]): its `# fargate-lint: ...` comments, for
     /// [`crate::suppress`]; other comments are not kept.
     pub directive_comments: Vec<Vec<yaml::Comment>>,
+    /// The kustomize variants built, by folder, each with the files it read.
+    pub variants: Vec<VariantInfo>,
+}
+
+/// A kustomize variant of the run, for `--verbose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantInfo {
+    /// Its folder, as paths are written.
+    pub dir: String,
+    /// The files its build read, in [`FileId`] order.
+    pub read: Vec<FileId>,
 }
 
 impl Analysis {
@@ -189,21 +203,36 @@ fn find_cluster_inputs(
     let cluster_changed = inputs.iter().any(|i| {
         !cluster_files.contains(&i.path)
             && i.content.as_deref().is_ok_and(|text| {
-                model::may_define_cluster(text) && defines_cluster(text, settings.yaml_limits)
+                model::may_define_cluster(text)
+                    && defines_cluster(&i.path, text, settings.yaml_limits)
             })
     });
     // What this search passes over is not reported: the user asked about the PATHs only.
     let found = discover(&[start], &settings.discover, &mut std::io::empty())?.inputs;
+    // A Terraform file is read with the other files of its folder (its variables, locals
+    // and roles): the folders of the Terraform files that may define a cluster.
+    let terraform_folders: std::collections::HashSet<&str> = found
+        .iter()
+        .filter(|i| {
+            is_terraform(&i.path) && i.content.as_deref().is_ok_and(model::may_define_cluster)
+        })
+        .map(|i| folder_of(&i.path))
+        .collect();
+    let with_module: Vec<bool> = found
+        .iter()
+        .map(|i| is_terraform(&i.path) && terraform_folders.contains(folder_of(&i.path)))
+        .collect();
     Ok(found
         .into_iter()
-        .filter(|i| {
+        .zip(with_module)
+        .filter(|(i, _)| {
             i.fs_path
                 .as_deref()
                 .and_then(canonical)
                 .is_none_or(|p| !known.contains(&p))
         })
-        .filter_map(|i| {
-            if i.content.as_deref().is_ok_and(model::may_define_cluster) {
+        .filter_map(|(i, with_module)| {
+            if with_module || i.content.as_deref().is_ok_and(model::may_define_cluster) {
                 Some((i, Role::ClustersOnly))
             } else {
                 cluster_changed.then_some((i, Role::PlacedOnly))
@@ -212,8 +241,21 @@ fn find_cluster_inputs(
         .collect())
 }
 
-/// Whether `text` defines (part of) a cluster once parsed, in any format of the registry.
-fn defines_cluster(text: &str, limits: yaml::Limits) -> bool {
+/// A Terraform file (`.tf`, `.tfvars`).
+fn is_terraform(path: &str) -> bool {
+    ends_with_ignore_case(path, ".tf") || ends_with_ignore_case(path, ".tfvars")
+}
+
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// Whether `text` defines (part of) a cluster once parsed, in any format of the registry or
+/// in Terraform.
+fn defines_cluster(path: &str, text: &str, limits: yaml::Limits) -> bool {
+    if is_terraform(path) {
+        return model::terraform::defines_cluster(path, text);
+    }
     model::defines_cluster(&yaml::parse(text, limits))
 }
 
@@ -224,6 +266,10 @@ struct Parsed {
     skipped: Option<SkipReason>,
     /// The comments that may be suppressions (see [`crate::source::is_directive`]).
     directive_comments: Vec<yaml::Comment>,
+    /// A Terraform file, read with the other files of its folder once all are parsed.
+    terraform: Option<model::terraform::TfFile>,
+    /// The documents of a file kustomize builds read, parsed once.
+    documents: Vec<yaml::Document>,
 }
 
 fn point(file: FileId, line: u32, column: u32) -> Loc {
@@ -251,18 +297,22 @@ fn ends_with_ignore_case(path: &str, ext: &str) -> bool {
 }
 
 /// Decides what a file is, and parses and reduces it when it is for us.
-fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Parsed {
+/// `keep`: the file is a kustomize resource or patch, whose documents the builds read: they
+/// are kept (in [`Parsed::documents`]) instead of dropped once read.
+fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits, keep: bool) -> Parsed {
     let skip = |reason| Parsed {
         facts: FileFacts::default(),
         problems: Vec::new(),
         skipped: Some(reason),
         directive_comments: Vec::new(),
+        terraform: None,
+        documents: Vec::new(),
     };
     if text.trim().is_empty() {
         return skip(SkipReason::Empty);
     }
-    if ends_with_ignore_case(path, ".tf") {
-        return skip(SkipReason::Terraform);
+    if is_terraform(path) {
+        return parse_terraform(id, path, text);
     }
     if has_folder(path, "templates") && text.contains("{{") {
         return skip(SkipReason::HelmTemplate);
@@ -273,6 +323,8 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
         return skip(SkipReason::ForeignJson);
     }
     let mut facts = FileFacts::default();
+    let kustomization_file = model::is_kustomization_path(path);
+    let mut documents = Vec::new();
     // Documents kubectl refuses for not being objects; problems only when the file is
     // Kubernetes input (see below), kept up to the error limit and counted past it.
     let mut not_objects: Vec<model::NotAnObject> = Vec::new();
@@ -294,7 +346,15 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
                     more_not_objects += 1;
                 }
             }
-            None => model::extract_document(id, doc, &mut facts),
+            None => {
+                model::extract_document(id, doc, &mut facts);
+                if kustomization_file {
+                    model::untyped_kustomization(doc, &mut facts);
+                }
+                if keep {
+                    documents.push(doc.clone());
+                }
+            }
         },
     );
     let mut problems = parsed
@@ -354,6 +414,55 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits) -> Pars
         problems,
         skipped,
         directive_comments,
+        documents,
+        terraform: None,
+    }
+}
+
+/// A `.tf` file: parsed alone (FL001 when it does not parse), read with its folder by
+/// [`read_terraform_modules`].
+fn parse_terraform(id: FileId, path: &str, text: &str) -> Parsed {
+    let (terraform, problems) = match model::terraform::parse(id, path, text) {
+        Ok(f) => (Some(f), Vec::new()),
+        Err(e) => (
+            None,
+            vec![InputProblem {
+                loc: point(id, e.line, e.column),
+                message: format!("{PARSE_PROBLEM_PREFIX}{}", e.message),
+                help: "fix the Terraform syntax here; the other files of the module are still read",
+                file_read: true,
+            }],
+        ),
+    };
+    Parsed {
+        facts: FileFacts {
+            // One document: the file.
+            documents: usize::from(terraform.is_some()),
+            recognized: true,
+            ..FileFacts::default()
+        },
+        problems,
+        skipped: None,
+        directive_comments: model::terraform::directive_comments(text),
+        terraform,
+        documents: Vec::new(),
+    }
+}
+
+/// The Terraform files of each folder read as one module, their facts given to the files
+/// they are written in.
+fn read_terraform_modules(parsed: &mut [Parsed]) {
+    let files: Vec<model::terraform::TfFile> = parsed
+        .iter_mut()
+        .filter_map(|p| p.terraform.take())
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    for (id, facts) in model::terraform::read_modules(&files) {
+        if let Some(p) = parsed.get_mut(id.0 as usize) {
+            p.facts.absorb(facts);
+        }
     }
 }
 
@@ -386,6 +495,14 @@ pub struct Inputs {
     pub scope_paths: Vec<(Option<std::path::PathBuf>, std::path::PathBuf)>,
     /// What the walk passed over on purpose.
     pub not_read: Vec<NotRead>,
+    /// Paths kustomizations name that were not read, with why (outside the repository).
+    pub kustomize_refused: Vec<(String, String)>,
+    /// The files kustomizations name (normalized display paths): their parsed documents are
+    /// kept for the builds instead of parsed again.
+    pub kustomize_files: std::collections::HashSet<String>,
+    /// `--render`: per variant kustomization file (normalized display path), what
+    /// `kubectl kustomize` printed, or why there is nothing.
+    pub rendered: std::collections::HashMap<String, Result<String, String>>,
 }
 
 /// Discovery: the PATHs and `--cluster` files from the disk (and stdin), the cluster files
@@ -406,6 +523,12 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
             .collect()
     } else {
         inputs.into_iter().map(|i| (i, Role::Asked)).collect()
+    };
+    let (kustomize_refused, kustomize_files) = add_kustomize_inputs(&mut inputs, settings);
+    let rendered = if settings.render {
+        render_variants(&inputs, settings)
+    } else {
+        std::collections::HashMap::new()
     };
     inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let (files, roles): (Vec<Input>, Vec<Role>) = inputs.into_iter().unzip();
@@ -443,7 +566,153 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
         canonical,
         scope_paths,
         not_read,
+        kustomize_refused,
+        kustomize_files,
+        rendered,
     })
+}
+
+/// `--render`: the variants among `inputs` that use what no native build does, each built by
+/// `kubectl kustomize DIR` (or `kustomize build DIR`) from PATH. The user asked for it: the
+/// only place a run starts a program.
+fn render_variants(
+    inputs: &[(Input, Role)],
+    settings: &Settings,
+) -> std::collections::HashMap<String, Result<String, String>> {
+    let read: Vec<(String, model::Kustomization)> = inputs
+        .iter()
+        .filter(|(i, _)| model::is_kustomization_path(&i.path))
+        .filter_map(|(i, _)| {
+            let parsed = yaml::parse(i.content.as_deref().ok()?, settings.yaml_limits);
+            let mut facts = model::extract(FileId(0), &parsed);
+            for doc in &parsed.documents {
+                model::untyped_kustomization(doc, &mut facts);
+            }
+            Some((model::join_path(".", &i.path), facts.kustomization?))
+        })
+        .collect();
+    let with: Vec<(&str, &model::Kustomization)> =
+        read.iter().map(|(p, k)| (p.as_str(), k)).collect();
+    let named = settings
+        .paths
+        .iter()
+        .map(|p| model::join_path(".", p))
+        .collect();
+    model::variant_paths(&with, &named)
+        .into_iter()
+        .filter(|path| model::needs_render(&with, path))
+        .map(|path| (path.to_string(), render(model::folder_of(path))))
+        .collect()
+}
+
+/// `kubectl kustomize DIR`, else `kustomize build DIR`: what it printed, or why not.
+fn render(dir: &str) -> Result<String, String> {
+    let tools: [(&str, &str); 2] = [("kubectl", "kustomize"), ("kustomize", "build")];
+    for (tool, command) in tools {
+        match std::process::Command::new(tool)
+            .args([command, dir])
+            .stdin(std::process::Stdio::null())
+            .output()
+        {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("--render: `{tool} {command}` cannot run: {e}")),
+            Ok(out) if out.status.success() => {
+                return String::from_utf8(out.stdout)
+                    .map_err(|_| format!("--render: `{tool} {command} {dir}` printed no UTF-8"));
+            }
+            Ok(out) => {
+                let err = String::from_utf8_lossy(&out.stderr);
+                let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                return Err(format!(
+                    "--render: `{tool} {command} {dir}` failed: {}",
+                    first.chars().take(300).collect::<String>()
+                ));
+            }
+        }
+    }
+    Err("--render: neither `kubectl` nor `kustomize` is on PATH; the variant is predicted from what can be built natively".to_string())
+}
+
+/// Adds the files the kustomizations among `inputs` name (resources, bases, components,
+/// patches; the kustomizations of named folders, in turn), read from the disk inside each
+/// kustomization's repository as kustomize's load restrictions say. Returns the paths named
+/// but not read, with why, for the build to report at the line that names them, and the
+/// files named.
+fn add_kustomize_inputs(
+    inputs: &mut Vec<(Input, Role)>,
+    settings: &Settings,
+) -> (Vec<(String, String)>, std::collections::HashSet<String>) {
+    let mut named = std::collections::HashSet::new();
+    let mut known: std::collections::HashSet<String> = inputs
+        .iter()
+        .map(|(i, _)| model::join_path(".", &i.path))
+        .collect();
+    let mut queue: Vec<(String, String)> = inputs
+        .iter()
+        .filter(|(i, _)| model::is_kustomization_path(&i.path))
+        .filter_map(|(i, _)| Some((i.path.clone(), i.content.as_ref().ok()?.clone())))
+        .collect();
+    let mut refused = Vec::new();
+    let mut roots: std::collections::HashMap<String, Option<std::path::PathBuf>> =
+        std::collections::HashMap::new();
+    while let Some((path, text)) = queue.pop() {
+        let parsed = yaml::parse(&text, settings.yaml_limits);
+        let mut facts = model::extract(FileId(0), &parsed);
+        for doc in &parsed.documents {
+            model::untyped_kustomization(doc, &mut facts);
+        }
+        let Some(k) = facts.kustomization else {
+            continue;
+        };
+        let dir = model::folder_of(&path).to_string();
+        named.insert(model::join_path(".", &path));
+        for reference in k.resources.iter().chain(&k.patches) {
+            if model::is_remote(reference) {
+                continue;
+            }
+            let target = model::join_path(&dir, reference);
+            let candidates: Vec<String> = std::iter::once(target.clone())
+                .chain(
+                    crate::model::KUSTOMIZATION_FILE_NAMES
+                        .iter()
+                        .map(|n| model::join_path(&target, n)),
+                )
+                .collect();
+            // Read already (under the PATHs): nothing to ask the disk.
+            if let Some(hit) = candidates.iter().find(|c| known.contains(*c)) {
+                named.insert(hit.clone());
+                continue;
+            }
+            // The root only when the disk is asked: most references are among the inputs.
+            let Some(root) = roots
+                .entry(dir.clone())
+                .or_insert_with(|| crate::discover::kustomize_root(std::path::Path::new(&dir)))
+                .clone()
+            else {
+                continue;
+            };
+            for candidate in candidates {
+                match crate::discover::read_referenced(&candidate, &root, &settings.discover) {
+                    None => continue,
+                    Some(Err(why)) => refused.push((candidate, why)),
+                    Some(Ok(input)) => {
+                        known.insert(candidate.clone());
+                        named.insert(candidate.clone());
+                        if model::is_kustomization_path(&candidate)
+                            && let Ok(text) = &input.content
+                        {
+                            queue.push((candidate, text.clone()));
+                        }
+                        inputs.push((input, Role::Asked));
+                    }
+                }
+                break;
+            }
+        }
+    }
+    refused.sort();
+    refused.dedup();
+    (refused, named)
 }
 
 /// The canonical path of a file that stdin stands for (`--stdin-filename`): the file need
@@ -469,6 +738,9 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         canonical,
         scope_paths,
         not_read,
+        kustomize_refused,
+        kustomize_files,
+        rendered,
     } = inputs;
     let found_cluster_files: Vec<FileId> = clusters_only
         .iter()
@@ -501,7 +773,10 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         .map(|(i, input)| {
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
             match &input.content {
-                Ok(text) => parse_input(id, &input.path, text, settings.yaml_limits),
+                Ok(text) => {
+                    let keep = kustomize_files.contains(&model::join_path(".", &input.path));
+                    parse_input(id, &input.path, text, settings.yaml_limits, keep)
+                }
                 Err(e) => {
                     let (line, column) = e.position().unwrap_or((1, 1));
                     Parsed {
@@ -514,14 +789,20 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                         }],
                         skipped: None,
                         directive_comments: Vec::new(),
+                        terraform: None,
+                        documents: Vec::new(),
                     }
                 }
             }
         })
         .collect();
 
+    let mut parsed = parsed;
+    read_terraform_modules(&mut parsed);
+
     let mut entries = Vec::with_capacity(inputs.len());
     let mut directive_comments = Vec::with_capacity(inputs.len());
+    let mut kept_documents = Vec::with_capacity(inputs.len());
     for (i, (input, mut p)) in inputs.into_iter().zip(parsed).enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         if found_cluster_files.binary_search(&id).is_ok() {
@@ -545,6 +826,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         }
         problems.extend(p.problems);
         directive_comments.push(p.directive_comments);
+        kept_documents.push(p.documents);
         entries.push(FileEntry {
             path: input.path.clone(),
             facts: p.facts,
@@ -555,6 +837,18 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         });
     }
 
+    let built = build_variants(
+        settings,
+        &files,
+        &kept_documents,
+        &mut entries,
+        kustomize_refused,
+        &rendered,
+        &kustomize_files,
+    );
+    drop(kept_documents);
+    problems.extend(built.problems);
+    let variants = built.variants;
     let (model, assembled) = model::assemble(entries, &settings.default_namespace);
 
     let mut model = model;
@@ -621,7 +915,203 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         not_read,
         pricing: settings.pricing,
         directive_comments,
+        variants,
     }
+}
+
+/// What building the kustomize variants of a run gave: their objects are added to the
+/// entries (one entry per variant, the files they read marked `included`).
+struct Built {
+    variants: Vec<VariantInfo>,
+    problems: Vec<InputProblem>,
+}
+
+/// The kustomize variants of a run: every kustomization folder that no other kustomization
+/// of the run includes (a component never is one), and every one named on the command line.
+/// Each is built natively ([`model::build_variant`]); its objects are read as documents of
+/// its kustomization file whose nodes keep the files they came from. The files any variant
+/// read are placed only through it.
+fn build_variants(
+    settings: &Settings,
+    files: &[SourceFile],
+    documents: &[Vec<yaml::Document>],
+    entries: &mut Vec<FileEntry>,
+    refused: Vec<(String, String)>,
+    rendered: &std::collections::HashMap<String, Result<String, String>>,
+    named_files: &std::collections::HashSet<String>,
+) -> Built {
+    let normal = |p: &str| model::join_path(".", p);
+    let kustomizations: Vec<(usize, String, bool)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| model::is_kustomization_path(&e.path))
+        .filter_map(|(i, e)| {
+            let k = e.facts.kustomization.as_ref()?;
+            Some((i, normal(&e.path), k.component))
+        })
+        .collect();
+    if kustomizations.is_empty() {
+        return Built {
+            variants: Vec::new(),
+            problems: Vec::new(),
+        };
+    }
+    let named: std::collections::HashSet<String> =
+        settings.paths.iter().map(|p| normal(p)).collect();
+    let with_facts: Vec<(&str, &model::Kustomization)> = kustomizations
+        .iter()
+        .filter_map(|(i, path, _)| Some((path.as_str(), entries[*i].facts.kustomization.as_ref()?)))
+        .collect();
+    let chosen: Vec<String> = model::variant_paths(&with_facts, &named)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let input = model::BuildInput {
+        files: files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.path != crate::source::STDIN_NAME)
+            .map(|(i, f)| (i, f, normal(&f.path)))
+            // What no kustomization names, a build never reads (kustomizations are named).
+            .filter(|(_, _, path)| named_files.contains(path))
+            .map(|(i, f, path)| {
+                (
+                    path,
+                    model::Source {
+                        id: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+                        text: &f.text,
+                        documents: documents
+                            .get(i)
+                            .map(Vec::as_slice)
+                            .filter(|d| !d.is_empty()),
+                    },
+                )
+            })
+            .collect(),
+        refused: refused.into_iter().collect(),
+        limits: settings.yaml_limits,
+    };
+    let kustomization_files: std::collections::HashSet<FileId> = kustomizations
+        .iter()
+        .map(|(i, _, _)| FileId(u32::try_from(*i).unwrap_or(u32::MAX)))
+        .collect();
+    // Each variant read into facts as soon as it is built, its documents dropped then: only
+    // the facts of all variants are held at once.
+    let read_variant = |mut v: model::Variant| {
+        let mut facts = FileFacts::default();
+        for doc in &v.documents {
+            model::extract_document(v.file, doc, &mut facts);
+        }
+        v.documents = Vec::new();
+        // What the files say on their own is reported where they are read (FL005 and
+        // FL002 of a base, once however many variants share it).
+        facts
+            .unresolved
+            .retain(|u| kustomization_files.contains(&u.loc.file));
+        facts.invalid.clear();
+        facts.clusters.clear();
+        facts.documents = 0;
+        facts.variant = Some(v.dir.clone());
+        (v, facts)
+    };
+    // `--render`: a variant kustomize built replaces the native build's objects (the native
+    // build still says which files it reads); one it could not build says why, at the
+    // kustomization, and keeps the native objects.
+    let render = |path: &str, mut v: model::Variant| {
+        let Some(result) = rendered.get(path) else {
+            return v;
+        };
+        let text = files.get(v.file.0 as usize).map(|f| &*f.text).unwrap_or("");
+        let first = text.lines().next().unwrap_or("");
+        let end = crate::source::Pos {
+            line: 1,
+            column: u32::try_from(first.chars().count() + 1).unwrap_or(u32::MAX),
+        };
+        let at = Span {
+            start: crate::source::Pos { line: 1, column: 1 },
+            end,
+            start_byte: 0,
+            end_byte: first.len(),
+        };
+        match result {
+            Ok(out) => {
+                v.documents = model::rendered_documents(v.file, at, out, settings.yaml_limits);
+                v.unsupported.clear();
+            }
+            Err(why) => v.problems.push(model::BuildProblem {
+                loc: Loc {
+                    file: v.file,
+                    span: at,
+                },
+                message: why.clone(),
+            }),
+        }
+        v
+    };
+    let mut built: Vec<(model::Variant, FileFacts)> = chosen
+        .par_iter()
+        .filter_map(|path| model::build_variant(&input, path).map(|v| render(path, v)))
+        .map(read_variant)
+        .collect();
+    // A kustomization no variant reached is included only by a cycle: built on its own, so
+    // that the cycle is reported where it is written.
+    let mut reached: std::collections::HashSet<FileId> = built
+        .iter()
+        .flat_map(|(v, _)| v.read.iter().copied())
+        .collect();
+    for (i, path, component) in &kustomizations {
+        let id = FileId(u32::try_from(*i).unwrap_or(u32::MAX));
+        if *component || reached.contains(&id) {
+            continue;
+        }
+        if let Some(v) = model::build_variant(&input, path) {
+            reached.extend(v.read.iter().copied());
+            built.push(read_variant(v));
+        }
+    }
+    let mut problems = Vec::new();
+    let mut variants = Vec::new();
+    let mut read = std::collections::HashSet::new();
+    for (v, mut facts) in built {
+        read.extend(v.read.iter().copied());
+        problems.extend(v.problems.into_iter().map(|p| InputProblem {
+            loc: p.loc,
+            message: p.message,
+            help: "fix the reference or the patch; the rest of the variant is still built and checked",
+            file_read: true,
+        }));
+        facts.unresolved.extend(
+            v.unsupported
+                .into_iter()
+                .map(|(loc, field)| model::Unresolved {
+                    loc,
+                    needed: model::Needed::KustomizeField {
+                        variant: v.dir.clone(),
+                    },
+                    value: field,
+                }),
+        );
+        variants.push(VariantInfo {
+            dir: v.dir.clone(),
+            read: v.read,
+        });
+        entries.push(FileEntry {
+            path: files
+                .get(v.file.0 as usize)
+                .map(|f| f.path.clone())
+                .unwrap_or_default(),
+            facts,
+        });
+    }
+    for (i, e) in entries.iter_mut().enumerate() {
+        if e.facts.variant.is_none() && read.contains(&FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+        {
+            e.facts.included = true;
+        }
+    }
+    problems.sort_by(|a, b| (a.loc, &a.message).cmp(&(b.loc, &b.message)));
+    problems.dedup();
+    Built { variants, problems }
 }
 
 /// A `[[clusters]]` table with its folder resolved once (not per workload).

@@ -93,6 +93,7 @@ fn settings(run: &RunArgs, config: &Config) -> Settings {
             )
             .collect(),
         find_clusters: run.find_clusters,
+        render: run.render,
         discover: DiscoverOptions {
             exclude: config.exclude.iter().chain(&run.exclude).cloned().collect(),
             no_ignore: run.no_ignore,
@@ -163,6 +164,18 @@ fn run_lint(
                 "not read {}: {}",
                 emit::escape::terminal(&n.path),
                 emit::escape::terminal(&n.reason)
+            );
+        }
+        for v in &report.analysis.variants {
+            let read: Vec<String> = v
+                .read
+                .iter()
+                .map(|f| emit::escape::terminal(report.analysis.files.path(*f)).into_owned())
+                .collect();
+            eprintln!(
+                "variant {}: read {}",
+                emit::escape::terminal(&v.dir),
+                read.join(", ")
             );
         }
     }

@@ -132,6 +132,11 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+    /// Build the kustomize variants that use what no native build does (helmCharts, remote
+    /// resources, replacements, plugins) with `kubectl kustomize` or `kustomize build` from
+    /// PATH, which may fetch what they name; their findings point at the kustomization.
+    #[arg(long)]
+    pub render: bool,
     /// Colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -13,8 +13,8 @@
 //!   current folder like every display path).
 //! - A file named on the command line is always read, whatever its extension, even if it is
 //!   hidden, ignored or matches `--exclude` (as in ripgrep: what the user names, the user gets).
-//! - A folder is walked; only files ending in `.yaml`, `.yml`, `.json`, `.tf`, `.template`
-//!   (any case) are candidates, and only regular files: a FIFO, a socket or a device in a folder
+//! - A folder is walked; only files ending in `.yaml`, `.yml`, `.json`, `.tf`, `.tfvars`,
+//!   `.template` (any case) are candidates, and only regular files: a FIFO, a socket or a device in a folder
 //!   is never opened, so a walk can never block on one; one with a candidate name is listed as
 //!   [`NotRead`] (what `--verbose` prints), so that it is not passed over without a word.
 //! - Like ripgrep's defaults: `.gitignore` and git's `info/exclude` count only inside a git
@@ -78,7 +78,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 pub use crate::source::STDIN_NAME;
 
 /// File name endings (compared case-insensitively) that make a file in a folder a candidate.
-const CANDIDATE_SUFFIXES: [&str; 5] = [".yaml", ".yml", ".json", ".tf", ".template"];
+const CANDIDATE_SUFFIXES: [&str; 6] = [".yaml", ".yml", ".json", ".tf", ".tfvars", ".template"];
 
 /// How to discover inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -847,6 +847,57 @@ impl Visitor<'_> {
             },
         })
     }
+}
+
+/// The folder a kustomization at `dir` may read from, as kustomize's default load
+/// restrictions say: its repository (links resolved), else the current folder when it is
+/// under it, else its own folder.
+pub fn kustomize_root(dir: &Path) -> Option<PathBuf> {
+    let dir = fs::canonicalize(dir).ok()?;
+    if let Some(root) = crate::repo::repository_root(&dir) {
+        return Some(root);
+    }
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| fs::canonicalize(d).ok());
+    Some(match cwd {
+        Some(cwd) if dir.starts_with(&cwd) => cwd,
+        _ => dir,
+    })
+}
+
+/// Reads the file a kustomization names (`display`, a display path), when it is a regular
+/// file inside `root` once links are resolved; otherwise why not, or `None` when there is
+/// nothing there. Never a FIFO or a device, never outside the repository.
+pub fn read_referenced(
+    display: &str,
+    root: &Path,
+    opts: &DiscoverOptions,
+) -> Option<Result<Input, String>> {
+    let path = PathBuf::from(display);
+    let canonical = fs::canonicalize(&path).ok()?;
+    if !canonical.starts_with(root) {
+        return Some(Err(format!(
+            "it is outside the repository (`{}`): kustomize's load restrictions keep a build inside it",
+            root.display()
+        )));
+    }
+    let metadata = fs::metadata(&canonical).ok()?;
+    if !metadata.is_file() {
+        return if metadata.is_dir() {
+            None
+        } else {
+            Some(Err(format!(
+                "{}: never opened",
+                special_kind(metadata.file_type())
+            )))
+        };
+    }
+    Some(Ok(Input {
+        path: display.to_string(),
+        content: read_file(&path, opts.max_file_size),
+        fs_path: Some(path),
+    }))
 }
 
 /// Reads a file: size checked before reading, the read capped anyway.

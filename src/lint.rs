@@ -112,7 +112,7 @@ fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
         pricing: analysis.pricing,
         allowed_registries: &allowed,
     };
-    rules::run(&cx)
+    let found = rules::run(&cx)
         .into_iter()
         // `[rules]` applies after the rules run: a rule set to "off" loses its findings, any
         // other level replaces the severity. Input problems keep theirs.
@@ -141,7 +141,54 @@ fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
                     .binary_search(&f.loc.file)
                     .is_err()
         })
-        .collect()
+        .collect();
+    merge_variants(analysis, found)
+}
+
+/// Findings that several kustomize variants make at the same place with the same words (a
+/// base that two overlays share) are one finding: the first variant's, which counts the
+/// others, as a finding counts the other clusters a workload lands in.
+fn merge_variants(analysis: &Analysis, findings: Vec<Finding>) -> Vec<Finding> {
+    use std::collections::{BTreeSet, HashMap};
+    let variant = |f: &Finding| match f.subject {
+        Some(crate::diagnostic::Subject::Workload(w)) => analysis
+            .model
+            .workloads
+            .get(w.0 as usize)
+            .and_then(|w| w.variant.clone()),
+        _ => None,
+    };
+    type Key = (&'static str, crate::source::Loc, String, Option<String>);
+    let mut first: HashMap<Key, (usize, String)> = HashMap::new();
+    let mut others: Vec<BTreeSet<String>> = Vec::new();
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        if let Some(v) = variant(&f) {
+            let key = (f.code, f.loc, f.message.clone(), f.cluster.clone());
+            match first.get(&key) {
+                Some((i, kept)) if *kept != v => {
+                    if let Some(set) = others.get_mut(*i) {
+                        set.insert(v);
+                    }
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(key, (out.len(), v));
+                }
+            }
+        }
+        out.push(f);
+        others.push(BTreeSet::new());
+    }
+    for (f, more) in out.iter_mut().zip(&others) {
+        match more.len() {
+            0 => {}
+            1 => f.message.push_str(" (and in 1 other variant)"),
+            n => f.message.push_str(&format!(" (and in {n} other variants)")),
+        }
+    }
+    out
 }
 
 /// Analyses the inputs of `settings` (reading stdin for `-`) and returns what `check` and

@@ -343,6 +343,7 @@ mod tests {
             selectors_key: None,
             subnets: Vec::new(),
             loc: Loc::default(),
+            role_resource: None,
         }
     }
 
@@ -379,6 +380,7 @@ mod tests {
                 ..PodFacts::default()
             },
             loc: Loc::default(),
+            variant: None,
         }
     }
 

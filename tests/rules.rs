@@ -98,8 +98,9 @@ macro_rules! rule_tests {
 
 rule_tests!(
     fl001, fl002, fl003, fl004, fl005, fl006, fl101, fl102, fl103, fl104, fl105, fl106, fl107,
-    fl108, fl109, fl110, fl111, fl201, fl202, fl203, fl204, fl205, fl206, fl207, fl208, fl209,
-    fl210, fl211, fl212, fl213, fl214, fl215, fl216, fl217, fl218, fl219, fl220, fl221, fl222,
+    fl108, fl109, fl110, fl111, fl112, fl113, fl201, fl202, fl203, fl204, fl205, fl206, fl207,
+    fl208, fl209, fl210, fl211, fl212, fl213, fl214, fl215, fl216, fl217, fl218, fl219, fl220,
+    fl221, fl222,
 );
 
 #[test]

@@ -1072,3 +1072,85 @@ fn image(rng: &mut Rng, app: &str) -> String {
         _ => format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{app}:${{IMAGE_TAG}}"),
     }
 }
+
+/// Infrastructure files of the same cluster shape as [`cluster_config`], one module or
+/// template each: a cluster, a node group, `profiles` Fargate profiles (exact, label and
+/// wildcard selectors) and their pod execution role, as Terraform (a `.tf` file) and as a
+/// CloudFormation template (YAML with short tags). For the parse throughput of those
+/// formats, against the manifests' (`benches/engine.rs`). Deterministic.
+pub fn infrastructure(files: usize, profiles: usize, seed: u64) -> (Vec<String>, Vec<String>) {
+    let mut rng = Rng(seed);
+    let mut terraform = Vec::with_capacity(files);
+    let mut templates = Vec::with_capacity(files);
+    for i in 0..files {
+        let cluster = format!("{}-{i}", rng.pick(&["shop", "payments", "search", "data"]));
+        let mut tf = String::new();
+        ln!(
+            tf,
+            "variable \"cluster_name\" {{\n  default = \"{cluster}\"\n}}\n"
+        );
+        ln!(tf, "locals {{\n  labels = {{ team = \"t{i}\" }}\n}}\n");
+        ln!(
+            tf,
+            "resource \"aws_eks_cluster\" \"main\" {{\n  name    = var.cluster_name\n  version = \"1.31\"\n  role_arn = \"arn:aws:iam::111122223333:role/{cluster}-cluster\"\n  vpc_config {{\n    subnet_ids = [\"subnet-0a1b2c3d\", \"subnet-4e5f6a7b\"]\n  }}\n}}\n"
+        );
+        ln!(
+            tf,
+            "resource \"aws_eks_node_group\" \"system\" {{\n  cluster_name    = aws_eks_cluster.main.name\n  node_group_name = \"system\"\n  node_role_arn   = \"arn:aws:iam::111122223333:role/{cluster}-nodes\"\n  subnet_ids      = [\"subnet-0a1b2c3d\"]\n}}\n"
+        );
+        ln!(
+            tf,
+            "resource \"aws_iam_role\" \"fargate\" {{\n  name = \"${{var.cluster_name}}-fargate\"\n  assume_role_policy = jsonencode({{\n    Statement = [{{\n      Effect    = \"Allow\"\n      Action    = \"sts:AssumeRole\"\n      Principal = {{ Service = \"eks-fargate-pods.amazonaws.com\" }}\n      Condition = {{ ArnLike = {{ \"aws:SourceArn\" = \"arn:aws:eks:eu-west-1:111122223333:fargateprofile/${{var.cluster_name}}/*\" }} }}\n    }}]\n  }})\n}}\n"
+        );
+        ln!(
+            tf,
+            "resource \"aws_iam_role_policy_attachment\" \"fargate\" {{\n  role       = aws_iam_role.fargate.name\n  policy_arn = \"arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy\"\n}}\n"
+        );
+        let mut cfn = String::new();
+        ln!(
+            cfn,
+            "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  ClusterName:\n    Type: String\n    Default: {cluster}\nResources:"
+        );
+        ln!(
+            cfn,
+            "  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      Name: !Ref ClusterName\n      Version: \"1.31\"\n      RoleArn: arn:aws:iam::111122223333:role/{cluster}-cluster\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-0a1b2c3d, subnet-4e5f6a7b]"
+        );
+        ln!(
+            cfn,
+            "  System:\n    Type: AWS::EKS::Nodegroup\n    Properties:\n      ClusterName: !Ref Cluster\n      NodeRole: arn:aws:iam::111122223333:role/{cluster}-nodes\n      Subnets: [subnet-0a1b2c3d]"
+        );
+        ln!(
+            cfn,
+            "  FargateRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal:\n              Service: !Sub eks-fargate-pods.${{AWS::URLSuffix}}\n            Action: sts:AssumeRole\n            Condition:\n              ArnLike:\n                aws:SourceArn: !Sub arn:${{AWS::Partition}}:eks:${{AWS::Region}}:${{AWS::AccountId}}:fargateprofile/${{ClusterName}}/*\n      ManagedPolicyArns:\n        - !Sub arn:${{AWS::Partition}}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"
+        );
+        for p in 0..profiles {
+            let (namespace, label) = match rng.below(3) {
+                0 => (format!("ns-{p}"), None),
+                1 => (format!("jobs-{p}"), Some(("tier", "batch"))),
+                _ => (format!("app-{p}-*"), Some(("team", "web"))),
+            };
+            ln!(
+                tf,
+                "resource \"aws_eks_fargate_profile\" \"p{p}\" {{\n  cluster_name           = aws_eks_cluster.main.name\n  fargate_profile_name   = \"fp-{p}\"\n  pod_execution_role_arn = aws_iam_role.fargate.arn\n  subnet_ids             = [\"subnet-0a1b2c3d\"]\n  selector {{\n    namespace = \"{namespace}\""
+            );
+            ln!(
+                cfn,
+                "  Profile{p}:\n    Type: AWS::EKS::FargateProfile\n    Properties:\n      ClusterName: !Ref Cluster\n      FargateProfileName: fp-{p}\n      PodExecutionRoleArn: !GetAtt FargateRole.Arn\n      Subnets: [subnet-0a1b2c3d]\n      Selectors:\n        - Namespace: \"{namespace}\""
+            );
+            if let Some((k, v)) = label {
+                ln!(
+                    tf,
+                    "    labels    = merge(local.labels, {{ {k} = \"{v}\" }})"
+                );
+                ln!(
+                    cfn,
+                    "          Labels:\n            - Key: {k}\n              Value: {v}"
+                );
+            }
+            ln!(tf, "  }}\n}}\n");
+        }
+        terraform.push(tf);
+        templates.push(cfn);
+    }
+    (terraform, templates)
+}

@@ -58,6 +58,9 @@ struct JsonFinding<'a> {
     cluster: Option<&'a str>,
     profile: Option<&'a str>,
     object: Option<&'a ObjectRef>,
+    /// The kustomize variant (its folder) of the workload the finding is about; `None` for
+    /// plain files and findings about no workload.
+    variant: Option<&'a str>,
     /// Other places the finding points at (the profile that takes a pod, the first of two
     /// duplicates), in this file or another; only when there are any, so that other
     /// findings keep their shape.
@@ -97,6 +100,18 @@ fn related<'a>(analysis: &'a Analysis, f: &'a Finding) -> Vec<JsonRelated<'a>> {
         .collect()
 }
 
+/// The variant of the workload a finding is about.
+pub fn variant_of<'a>(analysis: &'a Analysis, f: &Finding) -> Option<&'a str> {
+    match f.subject {
+        Some(crate::diagnostic::Subject::Workload(w)) => analysis
+            .model
+            .workloads
+            .get(w.0 as usize)
+            .and_then(|w| w.variant.as_deref()),
+        _ => None,
+    }
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     tool: Tool,
@@ -132,6 +147,7 @@ fn finding<'a>(analysis: &'a Analysis, f: &'a Finding) -> JsonFinding<'a> {
         cluster: f.cluster.as_deref(),
         profile: f.profile.as_deref(),
         object: f.object.as_ref(),
+        variant: variant_of(analysis, f),
         related: related(analysis, f),
         suppressed: f.suppressed.as_ref(),
     }

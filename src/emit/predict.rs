@@ -213,6 +213,7 @@ fn stands_in_for_nothing(a: &Analysis, cluster: &crate::model::Cluster) -> bool 
 /// [`terminal_lines`] (a kind from input starts each row).
 pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
     let rows = rows(a, findings);
+    let variants = has_variants(a);
     let per_cluster = by_cluster(a, &rows);
     let mut out = String::new();
     if a.model.clusters.is_empty() {
@@ -236,7 +237,7 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
             plural(cluster.profiles.len(), "Fargate profile"),
             if cluster.ec2_capacity { "yes" } else { "no" }
         );
-        let mut table = vec![
+        let mut table: Vec<Vec<String>> = vec![
             [
                 "WORKLOAD",
                 "NAMESPACE",
@@ -247,12 +248,16 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
                 "FINDINGS",
                 "WHY",
             ]
-            .map(String::from),
+            .map(String::from)
+            .to_vec(),
         ];
+        if variants {
+            table[0].insert(2, "VARIANT".to_string());
+        }
         for r in cluster_rows {
             let w = &a.model.workloads[r.workload];
             let p = r.placement;
-            table.push([
+            let mut row = vec![
                 terminal(&format!("{}/{}", w.kind_name, w.name)).into_owned(),
                 terminal(&w.namespace).into_owned(),
                 compute_text(r.compute).to_string(),
@@ -263,9 +268,18 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
                 r.cost.map(money).unwrap_or_else(|| "-".into()),
                 r.findings.to_string(),
                 terminal(&reason_text(p)).into_owned(),
-            ]);
+            ];
+            if variants {
+                row.insert(
+                    2,
+                    w.variant
+                        .as_deref()
+                        .map_or_else(|| "-".into(), |v| terminal(v).into_owned()),
+                );
+            }
+            table.push(row);
         }
-        let widths: Vec<usize> = (0..8)
+        let widths: Vec<usize> = (0..table[0].len())
             .map(|i| {
                 table
                     .iter()
@@ -306,10 +320,17 @@ pub fn render_human(a: &Analysis, findings: &[usize], quiet: bool) -> String {
     terminal_lines(out)
 }
 
+/// Whether some workload was built in a kustomize variant: the tables then have a column
+/// for it (and keep their shape otherwise).
+fn has_variants(a: &Analysis) -> bool {
+    a.model.workloads.iter().any(|w| w.variant.is_some())
+}
+
 /// Markdown for a pull-request comment or a job summary. Every value from input is in a
 /// code span of its own ([`code`], [`cell`] in tables), or a quoted Mermaid label.
 pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
     let rows = rows(a, findings);
+    let variants = has_variants(a);
     let per_cluster = by_cluster(a, &rows);
     let mut out = String::from("## Fargate placement\n\n");
     if a.model.clusters.is_empty() {
@@ -329,15 +350,30 @@ pub fn render_markdown(a: &Analysis, findings: &[usize]) -> String {
             let _ = writeln!(out, "{TEMPLATE}\n");
             continue;
         }
-        out.push_str(
-            "| Workload | Namespace | Compute | Profile | Size | Monthly | Findings | Why |\n",
-        );
-        out.push_str("|---|---|---|---|---|---:|---:|---|\n");
+        if variants {
+            out.push_str(
+                "| Workload | Namespace | Variant | Compute | Profile | Size | Monthly | Findings | Why |\n",
+            );
+            out.push_str("|---|---|---|---|---|---|---:|---:|---|\n");
+        } else {
+            out.push_str(
+                "| Workload | Namespace | Compute | Profile | Size | Monthly | Findings | Why |\n",
+            );
+            out.push_str("|---|---|---|---|---|---:|---:|---|\n");
+        }
         for r in cluster_rows {
             let w = &a.model.workloads[r.workload];
+            let variant = if variants {
+                format!(
+                    " {} |",
+                    w.variant.as_deref().map_or_else(|| "-".into(), cell)
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} |{variant} {} | {} | {} | {} | {} | {} |",
                 cell(&format!("{}/{}", w.kind_name, w.name)),
                 cell(&w.namespace),
                 compute_text(r.compute),
@@ -515,6 +551,8 @@ struct JsonWorkload<'a> {
     line: u32,
     column: u32,
     replicas: u32,
+    /// The kustomize variant (its folder) the workload was built in; `None` for plain files.
+    variant: Option<&'a str>,
     placements: Vec<JsonPlacement<'a>>,
 }
 
@@ -560,6 +598,7 @@ pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
             line: wl.loc.span.start.line,
             column: wl.loc.span.start.column,
             replicas: wl.replicas,
+            variant: wl.variant.as_deref(),
             placements: per_workload
                 .get(w)
                 .map_or(&[][..], Vec::as_slice)

@@ -66,8 +66,14 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
             storage_classes,
             ingress_classes,
             ingress_class_params,
+            roles,
+            policy_attachments,
+            variant,
+            included,
             ..
         } = f.facts;
+        model.roles.extend(roles);
+        model.policy_attachments.extend(policy_attachments);
         model.unresolved_at.extend(unresolved.iter().map(|u| u.loc));
         model.unresolved.extend(unresolved);
         model.invalid.extend(invalid);
@@ -76,6 +82,10 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
         }
         if patches.contains(&normalize(&f.path)) {
             stats.patch_files += 1;
+            continue;
+        }
+        // Placed through the variants that read it.
+        if included {
             continue;
         }
         // Cluster-scoped: no namespace to resolve.
@@ -96,6 +106,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
         };
         for mut w in workloads {
             resolve(&mut w.namespace, w.namespace_loc.is_some());
+            w.variant.clone_from(&variant);
             // A StatefulSet's claims are made in its namespace.
             for t in &mut w.pod.claim_templates {
                 t.meta.namespace = w.namespace.clone();

@@ -84,6 +84,7 @@ fn eks_api_profile(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved
         subnets: subnets(r, node.get("subnets")),
         loc: r.node_loc(node),
         name: pname,
+        role_resource: None,
     };
     Cluster {
         id: ClusterId::default(),

@@ -168,6 +168,7 @@ fn eksctl_cluster(r: Reader, node: NodeRef<'_>, unresolved: &mut Vec<Unresolved>
             subnets: subnets(r, p_r.get("subnets")),
             loc: r.node_loc(p),
             name: pname,
+            role_resource: None,
         });
     }
 

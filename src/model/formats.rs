@@ -43,6 +43,8 @@ pub static FORMATS: &[&Format] = &[
     &super::kustomize::FORMAT,
     &super::kubernetes::FORMAT,
     &super::eks_api::FORMAT,
+    &super::cloudformation::FORMAT,
+    &super::iam::FORMAT,
 ];
 
 /// A document as the registry sees it: the node, with its `apiVersion` and `kind` when they
@@ -85,6 +87,26 @@ pub struct FileFacts {
     pub storage_classes: Vec<StorageClass>,
     pub ingress_classes: Vec<IngressClass>,
     pub ingress_class_params: Vec<IngressClassParams>,
+    /// IAM roles and trust policies (CloudFormation, Terraform, JSON documents).
+    pub roles: Vec<IamRole>,
+    pub policy_attachments: Vec<PolicyAttachment>,
+    /// The facts are the objects of a kustomize variant built from this folder.
+    pub variant: Option<String>,
+    /// A kustomize variant reads the file: its objects are placed through the variant, not
+    /// on their own.
+    pub included: bool,
+}
+
+impl FileFacts {
+    /// Adds the facts a module of several files (Terraform) gives this file.
+    pub fn absorb(&mut self, other: FileFacts) {
+        self.recognized |= other.recognized;
+        self.clusters.extend(other.clusters);
+        self.unresolved.extend(other.unresolved);
+        self.invalid.extend(other.invalid);
+        self.roles.extend(other.roles);
+        self.policy_attachments.extend(other.policy_attachments);
+    }
 }
 
 /// Nesting of `kind: List` inside `kind: List` that is followed.
@@ -113,7 +135,8 @@ pub fn extract_document(file: FileId, doc: &Document, facts: &mut FileFacts) {
     let read_elsewhere = FORMATS.iter().any(|f| {
         !f.marker_keys.is_empty() && f.marker_keys.iter().all(|k| resolved_root.get(k).is_some())
     });
-    if read_elsewhere {
+    // A built document has each key once (the build sets keys, never repeats them).
+    if read_elsewhere && !doc.is_built() {
         duplicate_keys(r, doc, &mut facts.invalid);
     }
     let mut stack = vec![(root.resolved(), 0usize)];
@@ -143,7 +166,7 @@ pub fn extract_document(file: FileId, doc: &Document, facts: &mut FileFacts) {
 /// Whether a file's text may hold a cluster definition of some format (an eksctl
 /// `ClusterConfig`, an EKS API profile): a cheap test before parsing; the model decides.
 pub fn may_define_cluster(text: &str) -> bool {
-    mentions(text, &needles(|f| f.cluster_needles))
+    mentions(text, &needles(|f| f.cluster_needles)) || super::terraform::may_define_cluster(text)
 }
 
 /// Whether a JSON file's text may hold a document of some format. JSON files are many and
@@ -272,6 +295,18 @@ mod tests {
                 "apiVersion: v1\nkind: X\nfargateProfileName: p\n",
                 Some("Kubernetes objects"),
             ),
+            (
+                "Resources:\n  C:\n    Type: AWS::EKS::Cluster\n",
+                Some("CloudFormation template"),
+            ),
+            (
+                "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+                Some("CloudFormation template"),
+            ),
+            (
+                r#"{"Version": "2012-10-17", "Statement": [{"Principal": {"Service": "x"}}]}"#,
+                Some("IAM trust policy document"),
+            ),
             ("name: not-ours\n", None),
         ];
         for (text, format) in cases {
@@ -289,7 +324,13 @@ mod tests {
         assert!(!json_may_be_read(r#"{"name": "package"}"#));
         assert_eq!(
             needles(|f| f.json_needles),
-            ["\"apiVersion\"", "\"fargateProfileName\""]
+            [
+                "\"apiVersion\"",
+                "\"fargateProfileName\"",
+                "\"AWS::EKS::",
+                "\"AWS::IAM::Role\"",
+                "eks-fargate-pods"
+            ]
         );
     }
 

@@ -341,6 +341,7 @@ fn workload(
         annotations: r.labels(meta.and_then(|m| m.get("annotations"))),
         pod,
         loc: r.node_loc(node),
+        variant: None,
     })
 }
 

@@ -18,8 +18,13 @@ impl Reader {
         }
     }
 
+    /// Where `node` is written: in the file being read, or, for a node of a built document
+    /// (a kustomize variant), in the file the node says.
     pub fn node_loc(&self, node: NodeRef<'_>) -> Loc {
-        self.loc(node.span())
+        Loc {
+            file: node.file().unwrap_or(self.file),
+            span: node.span(),
+        }
     }
 
     /// A scalar as [`Text`]; `None` for null, collections and missing values.

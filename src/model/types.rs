@@ -92,6 +92,67 @@ pub struct FargateProfile {
     pub subnets: Vec<Text>,
     /// The whole profile entry.
     pub loc: Loc,
+    /// The role of the same template or module that the profile's role refers to
+    /// (`!GetAtt Role.Arn`, `aws_iam_role.fp.arn`): the [`IamRole::key`] it names. `role` is
+    /// then `None` and `role_origin` [`RoleOrigin::Explicit`].
+    pub role_resource: Option<String>,
+}
+
+/// An IAM role defined in an infrastructure file (CloudFormation, Terraform), or a trust
+/// policy document alone: what FL112 and FL113 check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IamRole {
+    /// How profiles of the same template or module refer to it
+    /// ([`FargateProfile::role_resource`]).
+    pub key: Option<String>,
+    /// Its name in IAM, when it is written: an ARN `...:role/NAME` names it.
+    pub role_name: Option<String>,
+    /// The resource as written (`FargateRole`, `aws_iam_role.fargate`), for messages.
+    pub label: String,
+    /// A role definition; `false`: a trust policy document alone (a JSON file, a
+    /// `data.aws_iam_policy_document`), which has no policies to attach (FL113).
+    pub definition: bool,
+    /// Its trust policy, when it could be read.
+    pub trust: Option<TrustPolicy>,
+    /// Managed policy ARNs attached in the definition itself (`ManagedPolicyArns`,
+    /// `managed_policy_arns`).
+    pub managed_policies: Vec<Text>,
+    /// Some managed policy could not be read: FL113 cannot say one is missing.
+    pub policies_partial: bool,
+    /// The resource (its name or logical id).
+    pub loc: Loc,
+}
+
+/// The statements of a trust policy that allow `sts:AssumeRole`, as far as FL112 cares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrustPolicy {
+    /// `Principal.Service` values.
+    pub services: Vec<Text>,
+    /// Values of `aws:SourceArn` conditions under `ArnLike` or `StringLike`; one known only
+    /// at deploy time as written (`!Sub arn:...:fargateprofile/${ClusterName}/*`).
+    pub source_arns: Vec<Text>,
+    /// Some principal could not be read (a value known only at deploy time): a missing
+    /// principal cannot be said.
+    pub partial: bool,
+    /// Some condition could not be read: a missing `aws:SourceArn` cannot be said.
+    pub conditions_partial: bool,
+    /// The policy document.
+    pub loc: Loc,
+}
+
+/// A managed policy attached to a role by a resource of its own
+/// (`aws_iam_role_policy_attachment`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyAttachment {
+    /// The role, by [`IamRole::key`] or by its IAM name; both `None`: a role that cannot be
+    /// told (any role of the scan may have the policy).
+    pub role_key: Option<String>,
+    pub role_name: Option<String>,
+    /// The policy ARN, as written where part of it is unknown (`arn:${...}:iam::aws:
+    /// policy/NAME` still names its policy).
+    pub policy: Text,
+    /// The whole ARN is known.
+    pub policy_known: bool,
 }
 
 /// A cluster: all definitions with the same name and region, merged.
@@ -300,6 +361,9 @@ pub struct Workload {
     pub pod: PodFacts,
     /// The object: its start is the line of the object in the file.
     pub loc: Loc,
+    /// The kustomize variant (its folder, as paths are written) the workload was built in;
+    /// `None` for a workload of a plain file.
+    pub variant: Option<String>,
 }
 
 /// The name and namespace of a namespaced object other than a workload.
@@ -426,6 +490,9 @@ pub struct Model {
     pub unresolved_at: std::collections::HashSet<Loc>,
     /// Fields Kubernetes or eksctl would refuse (FL005).
     pub invalid: Vec<super::Invalid>,
+    /// IAM roles and trust policy documents (CloudFormation, Terraform, JSON).
+    pub roles: Vec<IamRole>,
+    pub policy_attachments: Vec<PolicyAttachment>,
 }
 
 impl Cluster {

@@ -53,6 +53,9 @@ pub enum Needed {
     },
     /// The value of pod label `key`.
     PodLabel { key: String, of: Owner },
+    /// A kustomization field (the value says which) that no native build does: the variant
+    /// (its folder) is predicted from what can be built without it.
+    KustomizeField { variant: String },
 }
 
 /// The workload a placeholder belongs to, by its kind as written and its name: kept as

@@ -16,6 +16,13 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for u in &cx.model.unresolved {
+        if let Needed::KustomizeField { variant } = &u.needed {
+            out.push(
+                cx.finding(rule, u.loc, format!("{} is not built natively; variant `{variant}` is predicted from what can be built without it", u.value))
+                    .help("render the variant (`kubectl kustomize DIR | fargate-lint check -`) for a full prediction"),
+            );
+            continue;
+        }
         out.push(
             cx.finding(rule, u.loc, format!("{} is a placeholder (`{}`); predictions that need it are partial", what(&u.needed), u.value))
                 .help("render the file first (envsubst, helm template, kustomize build) and pipe it on stdin: `... | fargate-lint check -`"),
@@ -62,5 +69,6 @@ fn what(needed: &Needed) -> String {
             of: o,
         } => format!("{section} `{resource}` of {} (sized as if absent)", of(o)),
         Needed::PodLabel { key, of: o } => format!("pod label `{key}` of {}", of(o)),
+        Needed::KustomizeField { variant } => format!("a field of variant `{variant}`"),
     }
 }

@@ -32,7 +32,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             first,
             first.kind_loc.unwrap_or(first.loc),
             format!(
-                "{}{and_others} {} found, but no cluster definition (eksctl ClusterConfig or EKS API profile JSON): no placement was predicted and no Fargate check ran",
+                "{}{and_others} {} found, but no cluster definition (eksctl ClusterConfig, EKS API profile JSON, CloudFormation template or Terraform): no placement was predicted and no Fargate check ran",
                 workload_label(first),
                 if others == 0 { "was" } else { "were" }
             ),

@@ -19,6 +19,8 @@ mod fl108_duplicate_profile_name;
 mod fl109_public_subnet;
 mod fl110_profile_without_selectors;
 mod fl111_unused_selector;
+mod fl112_pod_execution_role_trust_policy;
+mod fl113_pod_execution_role_policy_missing;
 mod fl201_non_ecr_image;
 mod fl202_daemonset_on_fargate;
 mod fl203_privileged_container;
@@ -145,6 +147,8 @@ pub static RULES: &[&Rule] = &[
     &fl109_public_subnet::RULE,
     &fl110_profile_without_selectors::RULE,
     &fl111_unused_selector::RULE,
+    &fl112_pod_execution_role_trust_policy::RULE,
+    &fl113_pod_execution_role_policy_missing::RULE,
     &fl201_non_ecr_image::RULE,
     &fl202_daemonset_on_fargate::RULE,
     &fl203_privileged_container::RULE,
@@ -357,7 +361,7 @@ mod tests {
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(index(r.code), Some(i), "{}", r.code);
         }
-        assert_eq!(index("FL112"), None);
+        assert_eq!(index("FL999"), None);
         assert_eq!(index("fl001"), None);
     }
 }

@@ -686,3 +686,79 @@ impl Context<'_> {
         }
     }
 }
+
+/// A role that serves, or is meant to serve, as a pod execution role: one a profile uses
+/// (by the resource it refers to, or by the role name of its ARN), or one whose trust
+/// policy names the Fargate pods principal. What FL112 and FL113 check.
+pub struct PodExecutionRole<'a> {
+    pub role: &'a crate::model::IamRole,
+    /// The profiles that use it, in model order.
+    pub used_by: Vec<(&'a Cluster, &'a FargateProfile)>,
+}
+
+/// Every [`PodExecutionRole`] of the model, in model order: roles looked up by key and by
+/// name, so that a scan of many roles and profiles stays linear.
+pub fn pod_execution_roles<'a>(cx: &Context<'a>) -> Vec<PodExecutionRole<'a>> {
+    use std::collections::HashMap;
+    let roles = &cx.model.roles;
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in roles.iter().enumerate() {
+        if let Some(k) = &r.key {
+            by_key.insert(k, i);
+        }
+        if let Some(n) = &r.role_name {
+            by_name.entry(n).or_default().push(i);
+        }
+    }
+    let mut used_by: Vec<Vec<(&'a Cluster, &'a FargateProfile)>> = vec![Vec::new(); roles.len()];
+    for c in &cx.model.clusters {
+        for p in &c.profiles {
+            let by_resource = p.role_resource.as_deref().and_then(|k| by_key.get(k));
+            let named = p
+                .role
+                .as_ref()
+                .and_then(|r| crate::model::role_name_of_arn(&r.value))
+                .and_then(|n| by_name.get(n));
+            let found: Vec<usize> = match (by_resource, named) {
+                (Some(&i), _) => vec![i],
+                (None, Some(all)) => all.clone(),
+                (None, None) => Vec::new(),
+            };
+            for i in found {
+                used_by[i].push((c, p));
+            }
+        }
+    }
+    roles
+        .iter()
+        .zip(used_by)
+        .filter(|(r, used)| {
+            !used.is_empty() || r.trust.as_ref().is_some_and(crate::model::trusts_fargate)
+        })
+        .map(|(role, used_by)| PodExecutionRole { role, used_by })
+        .collect()
+}
+
+impl PodExecutionRole<'_> {
+    /// "role `FargateRole`", and the first profile that uses it when one does.
+    pub fn phrase(&self) -> String {
+        let what = format!("role `{}`", self.role.label);
+        match self.used_by.first() {
+            Some((_, p)) => format!("{what} (the pod execution role of {})", profile_label(p)),
+            None => what,
+        }
+    }
+
+    /// What has the trust policy: "the trust policy of role `X` (...)", or the policy
+    /// document itself.
+    pub fn trust_phrase(&self) -> String {
+        if self.role.definition {
+            format!("the trust policy of {}", self.phrase())
+        } else if self.role.label.is_empty() {
+            "this trust policy".to_string()
+        } else {
+            format!("the trust policy `{}`", self.role.label)
+        }
+    }
+}

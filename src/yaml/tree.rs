@@ -3,7 +3,7 @@
 //! also means no recursive `Drop` on deep input.
 
 use super::ScalarStyle;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// Index of a node in its document's arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +36,10 @@ pub struct Document {
     pub(crate) root: Option<NodeId>,
     /// Where the document starts (its `---` or its first node).
     pub span: Span,
+    /// Per node, the file it was written in: only for a document built out of other
+    /// documents (a kustomize variant); empty for a parsed one, whose nodes are all of the
+    /// file being read.
+    pub(crate) files: Vec<FileId>,
 }
 
 /// A `#` comment: its text after `#` and the span of the whole comment.
@@ -78,6 +82,39 @@ impl Document {
 
     pub fn node_count(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// An empty document to build out of nodes of other files (see [`Document::push_built`]).
+    pub fn built(span: Span) -> Document {
+        Document {
+            span,
+            ..Document::default()
+        }
+    }
+
+    /// Adds a node of a built document, written in `file` at `span`; children before their
+    /// parents, so that `kind` names nodes already pushed.
+    pub fn push_built(
+        &mut self,
+        kind: NodeKind,
+        span: Span,
+        tag: Option<Box<str>>,
+        file: FileId,
+    ) -> NodeId {
+        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        self.nodes.push(Node { kind, span, tag });
+        self.files.push(file);
+        id
+    }
+
+    /// Whether the document was built out of other documents (its nodes name their files).
+    pub fn is_built(&self) -> bool {
+        !self.files.is_empty()
+    }
+
+    /// Makes `id` the root of a built document.
+    pub fn set_root(&mut self, id: NodeId) {
+        self.root = Some(id);
     }
 
     /// Every key written twice in one mapping of the document, as (first, repeated) key
@@ -158,6 +195,12 @@ impl<'a> NodeRef<'a> {
     /// Where this node is written (for an alias: the `*name`, not the anchored node).
     pub fn span(&self) -> Span {
         self.raw().span
+    }
+
+    /// The file this node is written in, for a node of a built document; `None` for a parsed
+    /// one (the file being read).
+    pub fn file(&self) -> Option<FileId> {
+        self.doc.files.get(self.id.0 as usize).copied()
     }
 
     /// The explicit tag of the (resolved) node.
