@@ -296,6 +296,70 @@ fn ends_with_ignore_case(path: &str, ext: &str) -> bool {
             .is_some_and(|tail| tail.eq_ignore_ascii_case(ext))
 }
 
+/// Pieces of a large file parsed side by side are at least this long (see [`yaml::pieces`]).
+const PIECE_BYTES: usize = 512 * 1024;
+
+/// What reading the documents of a file (or of a piece of it) gathers.
+#[derive(Default)]
+struct Reading {
+    facts: FileFacts,
+    /// The documents kept for kustomize builds.
+    documents: Vec<yaml::Document>,
+    /// Documents kubectl refuses for not being objects; problems only when the file is
+    /// Kubernetes input (see `parse_input`), kept up to the error limit and counted past it.
+    not_objects: Vec<model::NotAnObject>,
+    more_not_objects: usize,
+    manifest_like: bool,
+}
+
+impl Reading {
+    /// One document: read into the facts and dropped (kept only for kustomize builds), so
+    /// that memory is bounded by the largest document, not by the number of documents.
+    fn read(
+        &mut self,
+        id: FileId,
+        doc: &yaml::Document,
+        limits: yaml::Limits,
+        kustomization_file: bool,
+        keep: bool,
+    ) {
+        match model::not_an_object(id, doc) {
+            Some(n) => {
+                self.manifest_like |= n.looks_like_manifest;
+                if self.not_objects.len() < limits.max_errors {
+                    self.not_objects.push(n);
+                } else {
+                    self.more_not_objects += 1;
+                }
+            }
+            None => {
+                model::extract_document(id, doc, &mut self.facts);
+                if kustomization_file {
+                    model::untyped_kustomization(doc, &mut self.facts);
+                }
+                if keep {
+                    self.documents.push(doc.clone());
+                }
+            }
+        }
+    }
+
+    /// Adds what the next piece of the same file gathered, as if read in one go.
+    fn append(&mut self, next: Reading, limits: yaml::Limits) {
+        self.facts.append(next.facts);
+        self.documents.extend(next.documents);
+        self.manifest_like |= next.manifest_like;
+        self.more_not_objects += next.more_not_objects;
+        for n in next.not_objects {
+            if self.not_objects.len() < limits.max_errors {
+                self.not_objects.push(n);
+            } else {
+                self.more_not_objects += 1;
+            }
+        }
+    }
+}
+
 /// Decides what a file is, and parses and reduces it when it is for us.
 /// `keep`: the file is a kustomize resource or patch, whose documents the builds read: they
 /// are kept (in [`Parsed::documents`]) instead of dropped once read.
@@ -322,41 +386,54 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits, keep: b
     if ends_with_ignore_case(path, ".json") && !model::json_may_be_read(text) {
         return skip(SkipReason::ForeignJson);
     }
-    let mut facts = FileFacts::default();
     let kustomization_file = model::is_kustomization_path(path);
-    let mut documents = Vec::new();
-    // Documents kubectl refuses for not being objects; problems only when the file is
-    // Kubernetes input (see below), kept up to the error limit and counted past it.
-    let mut not_objects: Vec<model::NotAnObject> = Vec::new();
-    let mut more_not_objects = 0usize;
-    let mut manifest_like = false;
-    // One document at a time: each is read into the facts and dropped, so that memory is
-    // bounded by the largest document, not by the number of documents.
-    let parsed = yaml::parse_each(
-        text,
-        limits,
-        // Kept while the parser's comments are at hand, so suppressions need no second parse.
-        &crate::source::is_directive,
-        &mut |doc| match model::not_an_object(id, doc) {
-            Some(n) => {
-                manifest_like |= n.looks_like_manifest;
-                if not_objects.len() < limits.max_errors {
-                    not_objects.push(n);
-                } else {
-                    more_not_objects += 1;
+    let read = |origin, piece| {
+        let mut reading = Reading::default();
+        let parsed = yaml::parse_each_at(
+            piece,
+            origin,
+            limits,
+            // Kept while the parser's comments are at hand, so suppressions need no second parse.
+            &crate::source::is_directive,
+            &mut |doc| reading.read(id, doc, limits, kustomization_file, keep),
+        );
+        (reading, parsed)
+    };
+    // A large file is parsed in pieces side by side (one file is otherwise one thread's
+    // work); a kustomization is small and read whole, as a file with a parse error is,
+    // because the recovery after an error may cross into the next piece.
+    let pieces = if kustomization_file {
+        Vec::new()
+    } else {
+        yaml::pieces(text, PIECE_BYTES)
+    };
+    let (reading, parsed) = match pieces.len() {
+        0 | 1 => read(yaml::Origin::default(), text),
+        _ => {
+            let results: Vec<_> = pieces
+                .into_par_iter()
+                .map(|(origin, piece)| read(origin, piece))
+                .collect();
+            if results.iter().any(|(_, p)| !p.errors.is_empty()) {
+                read(yaml::Origin::default(), text)
+            } else {
+                let mut whole = (Reading::default(), yaml::ParsedFile::default());
+                for (reading, parsed) in results {
+                    whole.0.append(reading, limits);
+                    whole.1.empty_documents += parsed.empty_documents;
+                    whole.1.comments.extend(parsed.comments);
                 }
+                whole
             }
-            None => {
-                model::extract_document(id, doc, &mut facts);
-                if kustomization_file {
-                    model::untyped_kustomization(doc, &mut facts);
-                }
-                if keep {
-                    documents.push(doc.clone());
-                }
-            }
-        },
-    );
+        }
+    };
+    let Reading {
+        mut facts,
+        documents,
+        not_objects,
+        more_not_objects,
+        manifest_like,
+    } = reading;
     let mut problems = parsed
         .errors
         .iter()

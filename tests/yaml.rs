@@ -139,3 +139,98 @@ fn null_values() {
     }
     assert_eq!(root.get("d").and_then(|v| v.as_str()), Some(""));
 }
+
+/// Parses `text` piece by piece (`yaml::pieces` with `min_len`), as a large file is read:
+/// `None` when a piece has an error (the caller then parses the file whole).
+fn parse_in_pieces(text: &str, min_len: usize) -> Option<(String, usize, String, usize)> {
+    let pieces = fargate_lint::yaml::pieces(text, min_len);
+    assert_eq!(
+        pieces.iter().map(|(_, p)| *p).collect::<String>(),
+        text,
+        "the pieces are the text"
+    );
+    let (mut documents, mut empty, mut comments) = (Vec::new(), 0, Vec::new());
+    for (origin, piece) in &pieces {
+        assert_eq!(
+            text.get(origin.byte..origin.byte + piece.len()),
+            Some(*piece)
+        );
+        let before = text[..origin.byte].matches('\n').count();
+        assert_eq!(origin.lines_before as usize, before);
+        let parsed = fargate_lint::yaml::parse_each_at(
+            piece,
+            *origin,
+            Limits::default(),
+            &|_| true,
+            &mut |d| documents.push(d.clone()),
+        );
+        if !parsed.errors.is_empty() {
+            return None;
+        }
+        empty += parsed.empty_documents;
+        comments.extend(parsed.comments);
+    }
+    Some((
+        format!("{documents:?}"),
+        empty,
+        format!("{comments:?}"),
+        pieces.len(),
+    ))
+}
+
+/// What a whole-file parse gives, in the shape of [`parse_in_pieces`].
+fn parse_whole(text: &str) -> (String, usize, String) {
+    let file = parse(text, Limits::default());
+    (
+        format!("{:?}", file.documents),
+        file.empty_documents,
+        format!("{:?}", file.comments),
+    )
+}
+
+#[test]
+fn a_file_parsed_in_pieces_gives_what_it_gives_whole() {
+    let tricky = [
+        "a: 1\n--- |\nfree text\nat column 0\n---\nb: 2\n",
+        "# only a comment\n# and another\n---\na: 1\n---\n---\nb: 2\n...\n---\nc: 3\n",
+        "a: 1\n---\tb: 2\n--- # c\nd: é\n----\n---\ne: \"x\n  y\"\n",
+        "a: 1\r\n---\r\nb: 2\r\n---\r\nc: [1,\r\n  2]\r\n",
+        "%YAML 1.2\n---\na: 1\n---\nb: 2\n",
+        "a: 1\r---\rb: 2\r",
+        "k: ééééé\n---\nl: ü\n---\nm: 1\n",
+        "a: &x 1\nb: *x\n---\nc: &x 2\nd: *x\n",
+    ];
+    let mut texts: Vec<String> = tricky.iter().map(|t| t.to_string()).collect();
+    let mut stack = vec![std::path::PathBuf::from("testdata")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("testdata").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                texts.push(text);
+            }
+        }
+    }
+    let (mut split, mut compared) = (0, 0);
+    for text in &texts {
+        for min_len in [1, 40] {
+            let Some((documents, empty, comments, n)) = parse_in_pieces(text, min_len) else {
+                continue;
+            };
+            assert_eq!(
+                (documents, empty, comments),
+                parse_whole(text),
+                "pieces of at least {min_len} bytes of {text:?}"
+            );
+            compared += 1;
+            split += usize::from(n > 1);
+        }
+    }
+    // The comparison means something only if files were really split.
+    assert!(split > 100, "{split} of {compared} readings were split");
+    // Directives and lone carriage returns keep a file whole.
+    assert_eq!(fargate_lint::yaml::pieces(tricky[4], 1).len(), 1);
+    assert_eq!(fargate_lint::yaml::pieces(tricky[5], 1).len(), 1);
+    assert_eq!(fargate_lint::yaml::pieces(tricky[0], 1).len(), 3);
+}

@@ -98,6 +98,50 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// Adds the facts of the documents that follow in the same file (a piece of a large file
+    /// read on its own): counts add up, lists continue, a later kustomization wins as it
+    /// does within one reading.
+    pub fn append(&mut self, other: FileFacts) {
+        let FileFacts {
+            documents,
+            recognized,
+            clusters,
+            workloads,
+            kustomization,
+            unresolved,
+            invalid,
+            services,
+            ingresses,
+            claims,
+            storage_classes,
+            ingress_classes,
+            ingress_class_params,
+            roles,
+            policy_attachments,
+            variant,
+            included,
+        } = other;
+        self.documents += documents;
+        self.recognized |= recognized;
+        self.clusters.extend(clusters);
+        self.workloads.extend(workloads);
+        if kustomization.is_some() {
+            self.kustomization = kustomization;
+        }
+        self.unresolved.extend(unresolved);
+        self.invalid.extend(invalid);
+        self.services.extend(services);
+        self.ingresses.extend(ingresses);
+        self.claims.extend(claims);
+        self.storage_classes.extend(storage_classes);
+        self.ingress_classes.extend(ingress_classes);
+        self.ingress_class_params.extend(ingress_class_params);
+        self.roles.extend(roles);
+        self.policy_attachments.extend(policy_attachments);
+        self.variant = self.variant.take().or(variant);
+        self.included |= included;
+    }
+
     /// Adds the facts a module of several files (Terraform) gives this file.
     pub fn absorb(&mut self, other: FileFacts) {
         self.recognized |= other.recognized;

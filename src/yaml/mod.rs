@@ -5,7 +5,7 @@
 mod parse;
 mod tree;
 
-pub use parse::{Limits, parse, parse_each};
+pub use parse::{Limits, Origin, parse, parse_each, parse_each_at, pieces};
 pub use tree::{Comment, Document, NodeId, NodeKind, NodeRef, ParseError, ParsedFile};
 
 /// How a scalar was written.

@@ -42,20 +42,129 @@ impl Default for Limits {
     }
 }
 
-fn pos(m: &Marker) -> Pos {
-    Pos {
-        line: u32::try_from(m.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
+/// Where the text given to the parser starts in its file: positions of a piece of a file
+/// (see [`pieces`]) are the file's, not the piece's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The piece's first byte in the file.
+    pub byte: usize,
+    /// Lines of the file before the piece (it starts at a line's start).
+    pub lines_before: u32,
+}
+
+impl Origin {
+    fn pos(self, m: &Marker) -> Pos {
+        let line = u32::try_from(m.line()).unwrap_or(u32::MAX);
+        Pos {
+            line: line.saturating_add(self.lines_before),
+            column: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn byte(self, m: &Marker) -> usize {
+        self.byte + m.byte_offset().unwrap_or(m.index())
+    }
+
+    fn span(self, s: &granit_parser::Span) -> Span {
+        Span {
+            start: self.pos(&s.start),
+            end: self.pos(&s.end),
+            start_byte: self.byte(&s.start),
+            end_byte: self.byte(&s.end),
+        }
+    }
+
+    fn error(self, e: &ScanError) -> ParseError {
+        let m = e.marker();
+        let at = Span {
+            start: self.pos(m),
+            end: self.pos(m),
+            start_byte: self.byte(m),
+            end_byte: self.byte(m),
+        };
+        ParseError {
+            message: e.info().to_string(),
+            span: at,
+        }
     }
 }
 
-fn span(s: &granit_parser::Span) -> Span {
-    Span {
-        start: pos(&s.start),
-        end: pos(&s.end),
-        start_byte: s.start.byte_offset().unwrap_or(s.start.index()),
-        end_byte: s.end.byte_offset().unwrap_or(s.end.index()),
+/// Splits `text` into pieces of at least `min_len` bytes that start at a document marker
+/// (`---` at the start of a line, then a space, a tab or the line's end), each with where
+/// it starts, so that the pieces of one large file can be parsed side by side. A `---` at
+/// a line's start always starts a document (YAML forbids it inside block scalars, quoted
+/// scalars and flow collections alike), so a file without errors parses into the same
+/// documents, comments and empty documents whole or in pieces; a caller re-parses the file
+/// whole when a piece has an error, because recovery after one may cross a marker. Text
+/// with directives (`%YAML`, `%TAG`: they belong to the document after them) or with
+/// line breaks that are a lone carriage return (lines counted here by line feeds) is one
+/// piece.
+pub fn pieces(text: &str, min_len: usize) -> Vec<(Origin, &str)> {
+    let whole = vec![(Origin::default(), text)];
+    let bytes = text.as_bytes();
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    if text.len() < min_len.saturating_mul(2)
+        || text.starts_with('%')
+        || text.contains("\n%")
+        || lone_cr
+    {
+        return whole;
     }
+    let mut out = Vec::new();
+    let (mut start, mut lines_before) = (0usize, 0u32);
+    let mut search = min_len;
+    while search < text.len() {
+        // The next marker line at or after `search` (bytes: `search` need not be at a
+        // character's start; a marker follows a line feed, so `found` always is).
+        let mut at = search;
+        let found = loop {
+            let Some(newline) = bytes
+                .get(at..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            else {
+                break None;
+            };
+            let marker = at + newline + 1;
+            let is_marker = bytes.get(marker..marker + 3) == Some(b"---")
+                && matches!(
+                    bytes.get(marker + 3),
+                    None | Some(b' ' | b'\t' | b'\n' | b'\r')
+                );
+            if is_marker {
+                break Some(marker);
+            }
+            at = marker;
+        };
+        let Some(found) = found else {
+            break;
+        };
+        if text.len() - found < min_len {
+            break;
+        }
+        let piece = &text[start..found];
+        out.push((
+            Origin {
+                byte: start,
+                lines_before,
+            },
+            piece,
+        ));
+        let lines = piece.bytes().filter(|&b| b == b'\n').count();
+        lines_before = lines_before.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+        start = found;
+        search = found + min_len;
+    }
+    out.push((
+        Origin {
+            byte: start,
+            lines_before,
+        },
+        &text[start..],
+    ));
+    out
 }
 
 fn style(s: granit_parser::ScalarStyle) -> ScalarStyle {
@@ -209,20 +318,6 @@ fn tag_text(tag: Option<&granit_parser::Tag>) -> Option<Box<str>> {
     tag.map(|t| t.to_string().into_boxed_str())
 }
 
-fn error(e: &ScanError) -> ParseError {
-    let m = e.marker();
-    let at = Span {
-        start: pos(m),
-        end: pos(m),
-        start_byte: m.byte_offset().unwrap_or(m.index()),
-        end_byte: m.byte_offset().unwrap_or(m.index()),
-    };
-    ParseError {
-        message: e.info().to_string(),
-        span: at,
-    }
-}
-
 /// Records `e`, or only counts it past [`Limits::max_errors`].
 fn push_error(out: &mut ParsedFile, limits: Limits, e: ParseError) {
     if out.errors.len() < limits.max_errors {
@@ -253,6 +348,18 @@ pub fn parse_each(
     keep_comment: &dyn Fn(&str) -> bool,
     on_document: &mut dyn FnMut(&Document),
 ) -> ParsedFile {
+    parse_each_at(text, Origin::default(), limits, keep_comment, on_document)
+}
+
+/// [`parse_each`] of a piece of a file that starts at `origin` (see [`pieces`]): every
+/// position is the file's.
+pub fn parse_each_at(
+    text: &str,
+    origin: Origin,
+    limits: Limits,
+    keep_comment: &dyn Fn(&str) -> bool,
+    on_document: &mut dyn FnMut(&Document),
+) -> ParsedFile {
     let options = granit_parser::options! {
         flow_nesting_limit: limits.max_depth,
         block_nesting_limit: limits.max_depth,
@@ -267,19 +374,19 @@ pub fn parse_each(
             None => break,
             Some(Ok(pair)) => pair,
             Some(Err(e)) => {
-                push_error(&mut out, limits, error(&e));
+                push_error(&mut out, limits, origin.error(&e));
                 b.reset();
                 match parser.proceed_next_document() {
                     Ok(true) => continue,
                     Ok(false) => break,
                     Err(e) => {
-                        push_error(&mut out, limits, error(&e));
+                        push_error(&mut out, limits, origin.error(&e));
                         break;
                     }
                 }
             }
         };
-        let sp_ours = span(&sp);
+        let sp_ours = origin.span(&sp);
         match event {
             Event::DocumentStart(..) => {
                 b.reset();
