@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::pretty::PrettyArray;
 use super::{Counts, PlacementCounts, path_of};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, ObjectRef, Suppression};
@@ -119,8 +120,9 @@ struct Report<'a> {
     findings: JsonFindings<'a>,
 }
 
-/// The findings, serialized one at a time as the writer takes them: never a second copy of
-/// every finding.
+/// The findings, serialized a batch at a time as the writer takes them (never a second copy
+/// of every finding), each batch side by side: for the pretty printer of [`write`] only, as
+/// the members of the root's `findings` (depth 2).
 struct JsonFindings<'a> {
     analysis: &'a Analysis,
     findings: &'a [Finding],
@@ -128,7 +130,13 @@ struct JsonFindings<'a> {
 
 impl Serialize for JsonFindings<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.findings.iter().map(|f| finding(self.analysis, f)))
+        let analysis = self.analysis;
+        PrettyArray {
+            items: self.findings,
+            depth: 2,
+            make: move |_, f| finding(analysis, f),
+        }
+        .serialize(s)
     }
 }
 

@@ -28,6 +28,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::pretty::PrettyArray;
 use crate::analysis::{Analysis, is_parse_problem};
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::{RepoPath, RepoPaths, file_uri, uri_encode};
@@ -72,7 +73,9 @@ struct Run<'a> {
     results: Results<'a>,
 }
 
-/// The results, each built and serialized as the writer takes it: never all at once.
+/// The results, built and serialized a batch at a time as the writer takes them (never all
+/// at once), each batch side by side: for the pretty printer of [`write`] only, as the items
+/// of `runs[0].results` (depth 4).
 struct Results<'a> {
     paths: &'a RepoPaths,
     findings: &'a [Finding],
@@ -81,12 +84,16 @@ struct Results<'a> {
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.findings
-                .iter()
-                .zip(&self.fingerprints)
-                .map(|(f, fingerprint)| result(self.paths, f, fingerprint.clone())),
-        )
+        let (paths, fingerprints) = (self.paths, &self.fingerprints);
+        PrettyArray {
+            items: self.findings,
+            depth: 4,
+            make: move |i, f| {
+                let fingerprint = fingerprints.get(i).cloned().unwrap_or_default();
+                result(paths, f, fingerprint)
+            },
+        }
+        .serialize(s)
     }
 }
 
