@@ -51,11 +51,13 @@ fn render(value: &impl Serialize, depth: usize) -> Result<Box<RawValue>, String>
     let indent = 2 * depth;
     let lines = text.iter().filter(|&&b| b == b'\n').count();
     let mut out = Vec::with_capacity(text.len() + lines * indent);
-    for &byte in &text {
-        out.push(byte);
-        if byte == b'\n' {
-            out.resize(out.len() + indent, b' ');
+    let pad = vec![b' '; indent];
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(&pad);
         }
+        out.extend_from_slice(line);
     }
     let out = String::from_utf8(out).map_err(|e| e.to_string())?;
     RawValue::from_string(out).map_err(|e| e.to_string())
