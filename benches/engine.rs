@@ -3,7 +3,8 @@
 //! memory (manifests and one eksctl ClusterConfig with 10 Fargate profiles: exact, label and
 //! wildcard selectors), builds the model from it the way a run does, and times:
 //!
-//! - `placement::place(cluster, workload)` for every workload in the one cluster;
+//! - `placement::place_among(order, workload)` for every workload in the one cluster (its
+//!   profile order made once, as a run does);
 //! - `sizing::pod_need` + `sizing::size_for` for every workload's pod;
 //! - `yaml::parse`, `model::extract` on the parsed files, and the two together per file
 //!   (what `analysis` does to each YAML input): MB/s and documents/s;
@@ -104,8 +105,13 @@ mod engine {
         cluster.profiles.len()
     }
 
-    pub fn place(cluster: &Cluster, workload: &Workload) -> Placement {
-        placement::place(cluster, workload)
+    /// A cluster's profile order, made once per cluster as a run does.
+    pub fn order(cluster: &Cluster) -> placement::ProfileOrder<'_> {
+        placement::ProfileOrder::of(cluster)
+    }
+
+    pub fn place(order: &placement::ProfileOrder<'_>, workload: &Workload) -> Placement {
+        placement::place_among(order, workload)
     }
 
     /// Fargate, EC2 and Pending placements among `placements`: shows that the workloads
@@ -176,10 +182,9 @@ fn run(options: &Values) -> Result<(), String> {
             engine::clusters(&model).len()
         ));
     };
-    let placed: Vec<engine::Placement> = workloads
-        .iter()
-        .map(|w| engine::place(cluster, w))
-        .collect();
+    let order = engine::order(cluster);
+    let placed: Vec<engine::Placement> =
+        workloads.iter().map(|w| engine::place(&order, w)).collect();
     let [fargate, ec2, pending] = engine::tally(&placed);
     let sized = workloads
         .iter()
@@ -221,7 +226,7 @@ fn run(options: &Values) -> Result<(), String> {
 
     let t = time(workloads.len(), runs, || {
         for w in workloads {
-            black_box(engine::place(black_box(cluster), black_box(w)));
+            black_box(engine::place(black_box(&order), black_box(w)));
         }
     });
     t.print("place", "pod", |ns| {

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::diagnostic::InputProblem;
 use crate::discover::{DiscoverError, DiscoverOptions, Input, NotRead, discover};
 use crate::model::{self, FileEntry, FileFacts, Model};
-use crate::placement::{Placements, place, refuse};
+use crate::placement::{Placements, ProfileOrder, place_among, refuse};
 pub use crate::sizing::WorkloadSize;
 use crate::sizing::{Pricing, pod_need, size_for};
 use crate::source::{FileId, Files, Loc, Pos, SourceFile, Span};
@@ -952,6 +952,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
     // Templates (a placeholder name or region) stand in for clusters only where there are
     // no real ones.
     let has_real_clusters = model.clusters.iter().any(|c| !c.is_template());
+    let orders: Vec<ProfileOrder> = model.clusters.iter().map(ProfileOrder::of).collect();
     let placements = Placements::new(
         model
             .workloads
@@ -968,11 +969,12 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                 model
                     .clusters
                     .iter()
+                    .zip(&orders)
                     .zip(&scopes)
-                    .map(|(c, scopes)| {
+                    .map(|((c, order), scopes)| {
                         let placed =
                             belongs(scopes, path) && !(has_real_clusters && c.is_template());
-                        placed.then(|| refuse(place(c, w), fits))
+                        placed.then(|| refuse(place_among(order, w), fits))
                     })
                     .collect()
             })

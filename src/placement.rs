@@ -4,7 +4,6 @@
 
 use crate::model::{Cluster, FargateProfile, Label, Selector, Workload, WorkloadKind};
 use crate::source::{ClusterId, WorkloadId};
-use std::collections::BTreeMap;
 
 /// Pod label that pins a pod to one profile by name.
 pub const PROFILE_LABEL: &str = "eks.amazonaws.com/fargate-profile";
@@ -189,15 +188,35 @@ fn scheduler_of(workload: &Workload) -> Scheduler<'_> {
     }
 }
 
-/// The profiles EKS would actually hold, by name: a name defined twice can only be created
-/// once, so the first definition wins and later ones are ignored. Sorted by name in plain
-/// (byte) string order, the order Fargate breaks ties in.
-fn profiles_by_name(cluster: &Cluster) -> BTreeMap<&str, usize> {
-    let mut by_name = BTreeMap::new();
-    for (index, profile) in cluster.profiles.iter().enumerate() {
-        by_name.entry(profile.name.value.as_str()).or_insert(index);
+/// The profiles EKS would actually hold in a cluster, by name: a name defined twice can only
+/// be created once, so the first definition wins and later ones are ignored. Sorted by name
+/// in plain (byte) string order, the order Fargate breaks ties in. Made once per cluster
+/// ([`ProfileOrder::of`]) and shared by the placement of every workload.
+pub struct ProfileOrder<'c> {
+    cluster: &'c Cluster,
+    /// (name, index in `cluster.profiles`), sorted by name, one per name.
+    by_name: Vec<(&'c str, usize)>,
+}
+
+impl<'c> ProfileOrder<'c> {
+    pub fn of(cluster: &'c Cluster) -> ProfileOrder<'c> {
+        let mut by_name: Vec<(&str, usize)> = cluster
+            .profiles
+            .iter()
+            .enumerate()
+            .map(|(index, profile)| (profile.name.value.as_str(), index))
+            .collect();
+        // Stable: of two definitions of a name, the first stays first and is kept.
+        by_name.sort_by(|a, b| a.0.cmp(b.0));
+        by_name.dedup_by(|later, first| later.0 == first.0);
+        ProfileOrder { cluster, by_name }
     }
-    by_name
+
+    fn contains(&self, name: &str) -> bool {
+        self.by_name
+            .binary_search_by(|(n, _)| (*n).cmp(name))
+            .is_ok()
+    }
 }
 
 /// Where the pods of `workload` land in `cluster`.
@@ -223,18 +242,24 @@ fn profiles_by_name(cluster: &Cluster) -> BTreeMap<&str, usize> {
 /// Fargate scheduler, which takes only pods the webhook placed on a profile: it stays Pending
 /// whatever EC2 capacity exists, whichever of the reasons above kept it off Fargate.
 pub fn place(cluster: &Cluster, workload: &Workload) -> Placement {
+    place_among(&ProfileOrder::of(cluster), workload)
+}
+
+/// [`place`] with the cluster's profile order made once for every workload.
+pub fn place_among(profiles: &ProfileOrder<'_>, workload: &Workload) -> Placement {
+    let cluster = profiles.cluster;
     let pod = &workload.pod;
     let namespace = workload.namespace.as_str();
-    let profiles = profiles_by_name(cluster);
     let matching: Vec<(&str, usize)> = profiles
+        .by_name
         .iter()
-        .filter(|&(_, &index)| {
+        .copied()
+        .filter(|&(_, index)| {
             cluster
                 .profiles
                 .get(index)
                 .is_some_and(|profile| profile_matches(profile, namespace, &pod.labels))
         })
-        .map(|(&name, &index)| (name, index))
         .collect();
     let matching_profiles: Vec<String> = matching.iter().map(|&(n, _)| n.to_string()).collect();
     let scheduler = scheduler_of(workload);
@@ -281,7 +306,7 @@ pub fn place(cluster: &Cluster, workload: &Workload) -> Placement {
             Some(&(name, index)) => on_fargate(name, index, PlacementReason::Pinned),
             None => off_fargate(PlacementReason::PinnedMismatch {
                 pinned: pinned.to_string(),
-                exists: profiles.contains_key(pinned),
+                exists: profiles.contains(pinned),
             }),
         };
     }
