@@ -57,7 +57,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         } else if p.change == Change::Resized {
             "its resources or replicas changed".to_string()
         } else {
-            "its own labels, namespace or annotations changed".to_string()
+            "its own labels or annotations changed".to_string()
         };
         let restart = format!(
             "after applying, `kubectl rollout restart {}/{} -n {}` moves the running pods; until then they stay where they are",
