@@ -312,3 +312,98 @@ impl Changes {
             .filter(move |p| p.after_ids.is_some_and(|(id, _)| id == w))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FileEntry, assemble, extract};
+    use crate::placement::place;
+    use crate::source::FileId;
+    use crate::yaml::{Limits, parse};
+
+    /// A model of one file and its placements (every workload in every cluster), sizes left
+    /// out: what `compare` needs of a run, without the rest of one.
+    fn run(text: &str) -> (Model, Placements) {
+        let entries = vec![FileEntry {
+            path: "all.yaml".to_string(),
+            facts: extract(FileId(0), &parse(text, Limits::default())),
+        }];
+        let model = assemble(entries, "default").0;
+        let rows = model
+            .workloads
+            .iter()
+            .map(|w| model.clusters.iter().map(|c| Some(place(c, w))).collect())
+            .collect();
+        (model, Placements::new(rows))
+    }
+
+    fn side<'a>(run: &'a (Model, Placements)) -> Side<'a> {
+        Side {
+            model: &run.0,
+            placements: &run.1,
+            sizes: &[],
+            pricing: Pricing::default(),
+        }
+    }
+
+    const CLUSTER: &str = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: eu-west-1}
+managedNodeGroups: [{name: ng}]
+fargateProfiles:
+  - name: apps
+    selectors: [{namespace: apps}, {namespace: web, labels: {a: b}}]
+    subnets: [subnet-1, subnet-2]
+  - name: jobs
+    selectors: [{namespace: jobs}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: jobs}
+spec: {containers: [{name: c, image: x}]}
+";
+
+    #[test]
+    fn reordered_selectors_and_subnets_are_no_change_and_each_field_is_named() {
+        let before = run(CLUSTER);
+        let reordered = run(&CLUSTER
+            .replace(
+                "[{namespace: apps}, {namespace: web, labels: {a: b}}]",
+                "[{namespace: web, labels: {a: b}}, {namespace: apps}]",
+            )
+            .replace("[subnet-1, subnet-2]", "[subnet-2, subnet-1]"));
+        let same = compare(side(&before), side(&reordered));
+        assert!(same.profiles.is_empty(), "{:?}", same.profiles);
+        assert!(same.placements.iter().all(|p| p.change == Change::None));
+        let labels = run(&CLUSTER.replace("labels: {a: b}", "labels: {a: c}"));
+        let subnets = run(&CLUSTER.replace("[subnet-1, subnet-2]", "[subnet-1]"));
+        let fields = |after: &(Model, Placements)| -> Vec<Vec<Field>> {
+            compare(side(&before), side(after))
+                .profiles
+                .into_iter()
+                .map(|p| p.fields)
+                .collect()
+        };
+        assert_eq!(fields(&labels), [vec![Field::Labels]]);
+        assert_eq!(fields(&subnets), [vec![Field::Subnets]]);
+    }
+
+    #[test]
+    fn a_removed_profile_moves_its_pods_and_is_listed_without_an_after() {
+        let before = run(CLUSTER);
+        let after =
+            run(&CLUSTER.replace("  - name: jobs\n    selectors: [{namespace: jobs}]\n", ""));
+        let changes = compare(side(&before), side(&after));
+        assert_eq!(changes.profiles.len(), 1);
+        let removed = &changes.profiles[0];
+        assert_eq!(removed.key.name, "jobs");
+        assert_eq!(removed.after, None);
+        assert!(removed.cluster_after.is_some());
+        let [p] = changes.placements.as_slice() else {
+            panic!("{:?}", changes.placements);
+        };
+        assert_eq!(p.change, Change::Moved);
+        assert_eq!(p.before.as_ref().map(|b| b.compute), Some(Compute::Fargate));
+        assert_eq!(p.after.as_ref().map(|a| a.compute), Some(Compute::Ec2));
+    }
+}

@@ -226,20 +226,27 @@ pub fn run(
 ) -> Result<Report, String> {
     let on = selection.codes()?;
     let inputs = read_inputs(settings, stdin).map_err(|e| e.to_string())?;
-    let analysis = analyze(settings, inputs);
-    // The baseline after the working tree: a PATH that does not exist is reported as without.
-    let compared = match &settings.baseline {
+    // The baseline beside the working tree: its files come from `git` processes, whose
+    // reading overlaps the working tree's analysis.
+    let (analysis, compared) = match &settings.baseline {
+        None => (analyze(settings, inputs), None),
         Some(rev) => {
-            let (revision, inputs) = crate::baseline::read(settings, rev)?;
-            let before = analyze(settings, inputs);
+            let (analysis, before) = rayon::join(
+                || analyze(settings, inputs),
+                || {
+                    crate::baseline::read(settings, rev)
+                        .map(|(revision, inputs)| (revision, analyze(settings, inputs)))
+                },
+            );
+            let (revision, before) = before?;
             let changes = crate::change::compare(side(&before), side(&analysis));
-            Some(Compared {
+            let compared = Compared {
                 revision,
                 analysis: before,
                 changes,
-            })
+            };
+            (analysis, Some(compared))
         }
-        None => None,
     };
     // Only a rule the configuration sets to "off" cannot make a suppression of it unused.
     let enabled = |code: &str| config.rules.get(code) != Some(&Level::Off);
