@@ -93,6 +93,14 @@ pub fn read(settings: &Settings, rev: &str) -> Result<(Revision, Inputs), String
         paths.push(".".to_string());
     }
     paths.extend(settings.cluster_files.iter().cloned());
+    // The repository's other cluster files are found on the disk only: compared with a
+    // revision that lacks them, every placement in their clusters would look added.
+    if settings.find_clusters {
+        return Err(
+            "--baseline and --find-clusters cannot be used together: name the cluster files among the PATHs or with --cluster"
+                .to_string(),
+        );
+    }
     if paths.iter().any(|p| p == "-") {
         return Err(
             "--baseline: stdin (`-`) has no revision to compare with; name files or folders"

@@ -461,6 +461,11 @@ fn a_baseline_that_cannot_be_had_fails_the_run_with_a_hint() {
     assert!(err.contains("names no commit"), "{err}");
     assert!(!dir.path().join("x").exists());
 
+    let err = fails(dir.path(), "HEAD", &["--find-clusters", "."]);
+    assert!(err.contains("--find-clusters cannot be used"), "{err}");
+    let err = fails(dir.path(), "HEAD", &["-"]);
+    assert!(err.contains("stdin"), "{err}");
+
     let outside = tempfile::tempdir().expect("a temporary folder");
     write(outside.path(), "web.yaml", &web);
     let err = fails(outside.path(), "HEAD", &["."]);
