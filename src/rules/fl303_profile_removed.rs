@@ -42,7 +42,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 rule,
                 cluster.loc,
                 format!(
-                    "the definition of {} here no longer has {name} of `{}`: applying deletes it{}",
+                    "the definition of {} no longer has {name}, which it has at `{}`: applying deletes it{}",
                     cluster_label(cluster),
                     baseline.revision,
                     evicted_text(&placed)
