@@ -397,3 +397,49 @@ fn slashed(path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::DiscoverOptions;
+
+    fn run_git(dir: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn links_hidden_files_and_other_names_at_the_revision_are_not_listed() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("k8s")).expect("a folder");
+        std::fs::write(d.join("k8s/web.yaml"), "kind: Pod\n").expect("a file");
+        std::fs::write(d.join("k8s/.hidden.yaml"), "kind: Pod\n").expect("a file");
+        std::fs::write(d.join("k8s/notes.txt"), "x\n").expect("a file");
+        std::os::unix::fs::symlink("/etc/hostname", d.join("k8s/leak.yaml")).expect("a link");
+        run_git(d, &["init", "-q"]);
+        run_git(d, &["add", "-A"]);
+        run_git(d, &["commit", "-q", "-m", "one"]);
+        let root = std::fs::canonicalize(d).expect("a root");
+        let filter = TreeFilter::new(&DiscoverOptions::default()).expect("a filter");
+        let roots = [Root {
+            given: root.join("k8s").to_string_lossy().into_owned(),
+            in_repo: "k8s".to_string(),
+            file: false,
+        }];
+        let listed: Vec<String> = list(&root, "HEAD", &roots, &filter)
+            .expect("a listing")
+            .into_iter()
+            .map(|b| b.display)
+            .collect();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert!(listed[0].ends_with("/k8s/web.yaml"), "{listed:?}");
+    }
+}
