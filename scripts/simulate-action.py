@@ -10,7 +10,8 @@ the scenario says. `cargo` is a stand-in that installs the binary built by `carg
 that the install step's arguments are checked without a release build.
 
 Scenarios: a push with findings, a pull request from a fork (its changed file annotated first,
-the upload skipped with a notice), a shallow checkout of a pull request's merge commit whose
+the upload skipped with a notice, the placement diff against its base at the top of the job
+summary), a shallow checkout of a pull request's merge commit whose
 base commit cannot be fetched (the merge's first parent stands in), a pull request whose base
 commit cannot be had at all (a notice, then file order), and a clean repository.
 
@@ -405,6 +406,19 @@ def verify(name, result, repo, cargo_log, tmp):
     annotations = [l for l in out.splitlines() if l.startswith("::")]
     upload = steps["upload"]["outcome"]
     skipped_notice = step_log(result, "Upload skipped")
+    diff_at = summary.find("## Placement changes against")
+    if name in ("fork pull request", "merge commit"):
+        # Compared with the base: the diff first (b.yaml's pod is added), then the findings,
+        # then the tables.
+        check(diff_at == 0, f"the job summary does not start with the placement diff: {summary[:200]!r}")
+        check(diff_at < summary.find("## fargate-lint") < summary.find("## Fargate placement"),
+              "the job summary's sections are out of order")
+        diff = summary[: summary.find("## fargate-lint")]
+        check("| `Pod/b` | `apps` | `prod` | - | fargate `apps`" in diff and "| added |" in diff,
+              f"the diff does not show b added: {diff!r}")
+        check("Fargate $0.00/month before" not in diff or "after" in diff, "no cost line")
+    else:
+        check(diff_at == -1, "a placement diff without a baseline")
     if name == "push":
         check(upload == "success", f"upload {upload} on push")
         check(skipped_notice[0] == "skipped", "upload-skipped notice on push")
@@ -421,7 +435,9 @@ def verify(name, result, repo, cargo_log, tmp):
     if name == "unreachable base":
         check("could not be listed" in out, "no notice for an unreachable base commit")
         check(annotations[-1].startswith("::notice title=fargate-lint::3 more findings"), annotations[-1])
-        check(annotations[1].startswith("::warning file=k8s/a.yaml"), "not in file order")
+        check("no comparison with it" in out and "fetch-depth: 0" in out, "no notice for the missing baseline")
+        warnings = [a for a in annotations if a.startswith("::warning")]
+        check(warnings[0].startswith("::warning file=k8s/a.yaml"), "not in file order")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,9 @@ pub struct Settings {
     /// `[[clusters]]` of the configuration: which manifests go to which cluster. Empty: every
     /// workload to every cluster.
     pub cluster_scopes: Vec<ClusterScope>,
+    /// `--baseline REF`: also read the PATHs at this git revision and compare
+    /// (`crate::baseline`, `crate::change`).
+    pub baseline: Option<String>,
 }
 
 /// One `[[clusters]]` table: the clusters its file defines take only the workloads of the
@@ -601,12 +604,67 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
     } else {
         inputs.into_iter().map(|i| (i, Role::Asked)).collect()
     };
-    let (kustomize_refused, kustomize_files) = add_kustomize_inputs(&mut inputs, settings);
+    // The files kustomizations name outside the PATHs, from the disk: inside the folder a
+    // build may read from (`discover::kustomize_root`, once per kustomization folder).
+    let mut roots: std::collections::HashMap<String, Option<std::path::PathBuf>> =
+        std::collections::HashMap::new();
+    let mut from_disk = |dir: &str, candidate: &str| {
+        let root = roots
+            .entry(dir.to_string())
+            .or_insert_with(|| crate::discover::kustomize_root(std::path::Path::new(dir)))
+            .clone()?;
+        crate::discover::read_referenced(candidate, &root, &settings.discover)
+    };
+    let (kustomize_refused, kustomize_files) =
+        add_kustomize_inputs(&mut inputs, settings, &mut from_disk);
     let rendered = if settings.render {
         render_variants(&inputs, settings)
     } else {
         std::collections::HashMap::new()
     };
+    Ok(finish_inputs(
+        inputs,
+        settings,
+        not_read,
+        (kustomize_refused, kustomize_files),
+        rendered,
+    ))
+}
+
+/// Reads a file a kustomization names: `(kustomization folder, candidate display path)` to
+/// the file, why it is not read, or `None` when there is nothing there.
+pub type ReadReferenced<'a> = dyn FnMut(&str, &str) -> Option<Result<Input, String>> + 'a;
+
+/// The files of a git revision (`crate::baseline`), read like the PATHs of [`read_inputs`]:
+/// with the files their kustomizations name, which `referenced` reads from the same
+/// revision. No `--find-clusters` or `--render` there: those look at the disk.
+pub fn inputs_from(
+    files: Vec<Input>,
+    settings: &Settings,
+    referenced: &mut ReadReferenced<'_>,
+) -> Inputs {
+    let mut inputs: Vec<(Input, Role)> = files.into_iter().map(|i| (i, Role::Asked)).collect();
+    let kustomize = add_kustomize_inputs(&mut inputs, settings, referenced);
+    finish_inputs(
+        inputs,
+        settings,
+        Vec::new(),
+        kustomize,
+        std::collections::HashMap::new(),
+    )
+}
+
+/// Inputs in path order, with what `[[clusters]]` needs.
+fn finish_inputs(
+    mut inputs: Vec<(Input, Role)>,
+    settings: &Settings,
+    not_read: Vec<NotRead>,
+    (kustomize_refused, kustomize_files): (
+        Vec<(String, String)>,
+        std::collections::HashSet<String>,
+    ),
+    rendered: std::collections::HashMap<String, Result<String, String>>,
+) -> Inputs {
     inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let (files, roles): (Vec<Input>, Vec<Role>) = inputs.into_iter().unzip();
     let clusters_only = roles.iter().map(|r| *r == Role::ClustersOnly).collect();
@@ -636,7 +694,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
             )
         })
         .collect();
-    Ok(Inputs {
+    Inputs {
         files,
         clusters_only,
         placed_only,
@@ -646,7 +704,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
         kustomize_refused,
         kustomize_files,
         rendered,
-    })
+    }
 }
 
 /// `--render`: the variants among `inputs` that use what no native build does, each built by
@@ -711,13 +769,14 @@ fn render(dir: &str) -> Result<String, String> {
 }
 
 /// Adds the files the kustomizations among `inputs` name (resources, bases, components,
-/// patches; the kustomizations of named folders, in turn), read from the disk inside each
-/// kustomization's repository as kustomize's load restrictions say. Returns the paths named
-/// but not read, with why, for the build to report at the line that names them, and the
-/// files named.
+/// patches; the kustomizations of named folders, in turn), read by `read` (from the disk or a
+/// git revision) inside each kustomization's repository as kustomize's load restrictions say.
+/// Returns the paths named but not read, with why, for the build to report at the line that
+/// names them, and the files named.
 fn add_kustomize_inputs(
     inputs: &mut Vec<(Input, Role)>,
     settings: &Settings,
+    read: &mut ReadReferenced<'_>,
 ) -> (Vec<(String, String)>, std::collections::HashSet<String>) {
     let mut named = std::collections::HashSet::new();
     let mut known: std::collections::HashSet<String> = inputs
@@ -730,8 +789,6 @@ fn add_kustomize_inputs(
         .filter_map(|(i, _)| Some((i.path.clone(), i.content.as_ref().ok()?.clone())))
         .collect();
     let mut refused = Vec::new();
-    let mut roots: std::collections::HashMap<String, Option<std::path::PathBuf>> =
-        std::collections::HashMap::new();
     while let Some((path, text)) = queue.pop() {
         let parsed = yaml::parse(&text, settings.yaml_limits);
         let mut facts = model::extract(FileId(0), &parsed);
@@ -760,16 +817,8 @@ fn add_kustomize_inputs(
                 named.insert(hit.clone());
                 continue;
             }
-            // The root only when the disk is asked: most references are among the inputs.
-            let Some(root) = roots
-                .entry(dir.clone())
-                .or_insert_with(|| crate::discover::kustomize_root(std::path::Path::new(&dir)))
-                .clone()
-            else {
-                continue;
-            };
             for candidate in candidates {
-                match crate::discover::read_referenced(&candidate, &root, &settings.discover) {
+                match read(&dir, &candidate) {
                     None => continue,
                     Some(Err(why)) => refused.push((candidate, why)),
                     Some(Ok(input)) => {

@@ -94,6 +94,7 @@ fn settings(run: &RunArgs, config: &Config) -> Settings {
             .collect(),
         find_clusters: run.find_clusters,
         render: run.render,
+        baseline: run.baseline.clone(),
         discover: DiscoverOptions {
             exclude: config.exclude.iter().chain(&run.exclude).cloned().collect(),
             no_ignore: run.no_ignore,
@@ -230,8 +231,11 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     let changed = changed_files(args.changed_files.as_deref())?;
     let config = load_config(&args.run)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
-    let lint::Report { analysis, findings } =
-        run_lint(&args.run, &config, &args.rules, args.show_suppressed)?;
+    let lint::Report {
+        analysis,
+        baseline,
+        findings,
+    } = run_lint(&args.run, &config, &args.rules, args.show_suppressed)?;
     let sarif_options = emit::sarif::SarifOptions {
         category: args.sarif_category.clone(),
     };
@@ -273,7 +277,11 @@ fn check(args: &CheckArgs) -> Result<i32, String> {
     } else {
         EXIT_OK
     };
-    exit_soon(lint::Report { analysis, findings });
+    exit_soon(lint::Report {
+        analysis,
+        baseline,
+        findings,
+    });
     Ok(code)
 }
 
@@ -288,16 +296,35 @@ fn predict(args: &PredictArgs) -> Result<i32, String> {
     let config = load_config(&args.run)?;
     // What `check` would report about each workload, for the FINDINGS column; suppressed
     // findings are not counted.
-    let lint::Report { analysis, findings } = run_lint(&args.run, &config, &args.rules, false)?;
+    let lint::Report {
+        analysis,
+        baseline,
+        findings,
+    } = run_lint(&args.run, &config, &args.rules, false)?;
     let counts = emit::predict::findings_per_workload(&analysis, &findings);
-    let out = match args.format {
-        PredictFormat::Human => emit::predict::render_human(&analysis, &counts, args.quiet),
-        PredictFormat::Json => emit::predict::render_json(&analysis, &counts),
-        PredictFormat::Markdown => emit::predict::render_markdown(&analysis, &counts),
+    let out = match (args.format, &baseline) {
+        (PredictFormat::Human, None) => emit::predict::render_human(&analysis, &counts, args.quiet),
+        (PredictFormat::Json, None) => emit::predict::render_json(&analysis, &counts),
+        (PredictFormat::Markdown, None) => emit::predict::render_markdown(&analysis, &counts),
+        (PredictFormat::Human, Some(b)) => {
+            emit::predict_diff::render_human(&analysis, b, args.all, args.quiet)
+        }
+        (PredictFormat::Json, Some(b)) => {
+            emit::predict::render_json_with(&analysis, &counts, Some(b))
+        }
+        (PredictFormat::Markdown, Some(b)) => format!(
+            "{}{}",
+            emit::predict_diff::render_markdown(&analysis, b, args.all),
+            emit::predict::render_markdown(&analysis, &counts)
+        ),
     };
     output::write(args.run.output.as_deref(), &out)?;
     let code = predict_exit_code(args, &analysis, &findings);
-    exit_soon(lint::Report { analysis, findings });
+    exit_soon(lint::Report {
+        analysis,
+        baseline,
+        findings,
+    });
     Ok(code)
 }
 

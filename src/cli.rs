@@ -137,6 +137,11 @@ pub struct RunArgs {
     /// PATH, which may fetch what they name; their findings point at the kustomization.
     #[arg(long)]
     pub render: bool,
+    /// Also read the PATHs as they are at git revision REF (from the repository's objects:
+    /// no checkout) and report what the change does: profiles modified or removed, workloads
+    /// that land elsewhere (FL301-FL303); `predict` shows the placement and cost diff.
+    #[arg(long, value_name = "REF")]
+    pub baseline: Option<String>,
     /// Colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -221,6 +226,10 @@ pub struct PredictArgs {
     /// The tables only, without the totals lines.
     #[arg(short, long)]
     pub quiet: bool,
+    /// With `--baseline`: every workload in the table, not only those whose placement
+    /// changes.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Rule selection, shared by `check` and `predict`.

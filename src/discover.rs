@@ -966,6 +966,80 @@ fn decode(mut bytes: Vec<u8>, limit: u64) -> Result<String, InputError> {
     })
 }
 
+/// The walk's choice of files, for files that are not on the disk (a git revision's tree,
+/// which `crate::baseline` reads): the same candidate names, hidden rule and `--exclude`
+/// globs, and the same size limit and decoding, so that both sides of a comparison read the
+/// same files. Ignore files are the walk's alone (a revision's tracked files are meant to be
+/// there).
+pub struct TreeFilter {
+    excludes: Gitignore,
+    hidden: bool,
+    limit: u64,
+    namer: Namer,
+}
+
+impl TreeFilter {
+    pub fn new(opts: &DiscoverOptions) -> Result<TreeFilter, DiscoverError> {
+        let cwd = std::env::current_dir().ok();
+        Ok(TreeFilter {
+            excludes: build_excludes(&opts.exclude)?,
+            hidden: opts.hidden,
+            limit: opts.max_file_size,
+            namer: Namer::new(cwd.as_deref()),
+        })
+    }
+
+    /// The display path of `path` (a PATH as given, joined with a path under it), as the
+    /// walk names the same file.
+    pub fn display(&self, path: &Path) -> String {
+        self.namer.display(path)
+    }
+
+    /// Whether the walk of a folder PATH would read the file at `relative` under it (shown
+    /// as `display`): a candidate name, not hidden (unless `--hidden`), not excluded, nor in
+    /// an excluded or `.git` folder.
+    pub fn wants(&self, relative: &Path, display: &str) -> bool {
+        if !relative.file_name().is_some_and(is_candidate) {
+            return false;
+        }
+        if relative
+            .components()
+            .any(|c| matches!(c, Component::Normal(n) if n == ".git"))
+        {
+            return false;
+        }
+        if !self.hidden && has_hidden_component(relative) {
+            return false;
+        }
+        // The file and every folder above it, as the walk meets them (a folder's display
+        // path is the file's without its last parts).
+        let (mut at, mut shown, mut is_dir) = (relative, display, false);
+        while !at.as_os_str().is_empty() {
+            if is_excluded(&self.excludes, at, shown, is_dir) {
+                return false;
+            }
+            let Some(parent) = at.parent() else { break };
+            at = parent;
+            shown = shown.rsplit_once('/').map_or("", |(folder, _)| folder);
+            is_dir = true;
+        }
+        true
+    }
+
+    /// A file of `size` bytes is too large to read: known before reading it.
+    pub fn too_large(&self, size: u64) -> Option<InputError> {
+        (size > self.limit).then_some(InputError::TooLarge {
+            size,
+            limit: self.limit,
+        })
+    }
+
+    /// Bytes to text as for a file read from the disk (BOM, NUL, UTF-8, size).
+    pub fn decode(&self, bytes: Vec<u8>) -> Result<String, InputError> {
+        decode(bytes, self.limit)
+    }
+}
+
 /// The 1-based line on which the byte after `before` stands.
 fn line_number(before: &[u8]) -> u32 {
     let newlines = before.iter().filter(|&&byte| byte == b'\n').count();

@@ -6,6 +6,8 @@
 
 pub mod analysis;
 pub mod app;
+pub mod baseline;
+pub mod change;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

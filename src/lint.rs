@@ -33,9 +33,28 @@ pub struct Selection {
 /// What a run found.
 pub struct Report {
     pub analysis: Analysis,
+    /// `--baseline REF`: the revision's analysis and what differs.
+    pub baseline: Option<Compared>,
     /// In output order, after severities, suppressions and the selection. Suppressed
     /// findings are kept (marked) only when the run asked for them.
     pub findings: Vec<Finding>,
+}
+
+/// The baseline of a run (`--baseline REF`) compared with the working tree.
+pub struct Compared {
+    pub revision: crate::baseline::Revision,
+    pub analysis: Analysis,
+    pub changes: crate::change::Changes,
+}
+
+/// One analysis as a side of a comparison.
+pub fn side(a: &Analysis) -> crate::change::Side<'_> {
+    crate::change::Side {
+        model: &a.model,
+        placements: &a.placements,
+        sizes: &a.sizes,
+        pricing: a.pricing,
+    }
 }
 
 /// Does `token` (a code, a name or a code prefix) name `rule`?
@@ -95,7 +114,7 @@ fn is_input_problem(code: &str) -> bool {
 
 /// Every rule on the analysis, with the configuration's `[rules]` applied and the findings
 /// in files that `--find-clusters` added left out.
-fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
+fn run_rules(analysis: &Analysis, config: &Config, compared: Option<&Compared>) -> Vec<Finding> {
     // The configuration extends the built-in list; it does not replace it.
     let allowed: Vec<&str> = DEFAULT_ALLOWED_REGISTRIES
         .iter()
@@ -111,6 +130,11 @@ fn run_rules(analysis: &Analysis, config: &Config) -> Vec<Finding> {
         sizes: &analysis.sizes,
         pricing: analysis.pricing,
         allowed_registries: &allowed,
+        baseline: compared.map(|c| crate::change::Baseline {
+            revision: &c.revision.name,
+            before: side(&c.analysis),
+            changes: &c.changes,
+        }),
     };
     let found = rules::run(&cx)
         .into_iter()
@@ -202,13 +226,43 @@ pub fn run(
 ) -> Result<Report, String> {
     let on = selection.codes()?;
     let inputs = read_inputs(settings, stdin).map_err(|e| e.to_string())?;
-    let analysis = analyze(settings, inputs);
+    // The baseline beside the working tree: its files come from `git` processes, whose
+    // reading overlaps the working tree's analysis.
+    let (analysis, compared) = match &settings.baseline {
+        None => (analyze(settings, inputs), None),
+        Some(rev) => {
+            let (analysis, before) = rayon::join(
+                || analyze(settings, inputs),
+                || {
+                    crate::baseline::read(settings, rev)
+                        .map(|(revision, inputs)| (revision, analyze(settings, inputs)))
+                },
+            );
+            let (revision, before) = before?;
+            let changes = crate::change::compare(side(&before), side(&analysis));
+            let compared = Compared {
+                revision,
+                analysis: before,
+                changes,
+            };
+            (analysis, Some(compared))
+        }
+    };
     // Only a rule the configuration sets to "off" cannot make a suppression of it unused.
     let enabled = |code: &str| config.rules.get(code) != Some(&Level::Off);
-    let findings = suppress::apply(&analysis, config, run_rules(&analysis, config), &enabled)
-        .into_iter()
-        .filter(|f| on.contains(&f.code))
-        .filter(|f| show_suppressed || f.counts())
-        .collect();
-    Ok(Report { analysis, findings })
+    let findings = suppress::apply(
+        &analysis,
+        config,
+        run_rules(&analysis, config, compared.as_ref()),
+        &enabled,
+    )
+    .into_iter()
+    .filter(|f| on.contains(&f.code))
+    .filter(|f| show_suppressed || f.counts())
+    .collect();
+    Ok(Report {
+        analysis,
+        baseline: compared,
+        findings,
+    })
 }

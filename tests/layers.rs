@@ -19,11 +19,11 @@ const LAYERS: &[&[&str]] = &[
     // Sources and parsing.
     &["discover", "yaml"],
     &["model"],
-    &["placement", "sizing"],
+    &["placement", "sizing", "change"],
     &["rules"],
     &["config"],
     // One run: inputs to the model and placements, then to findings.
-    &["analysis"],
+    &["analysis", "baseline"],
     &["suppress"],
     &["lint"],
     &["emit"],

@@ -1,7 +1,9 @@
 //! Every rule against its fixtures, one test per rule: `testdata/rules/FLnnn/fires*` must
 //! make it fire (snapshots of the human and JSON output pin the message, line and column)
 //! and `testdata/rules/FLnnn/ok*` must not. A fixture is a file or a folder (a small repository
-//! with a cluster and manifests). Also: every rule has a document and fixtures, and every
+//! with a cluster and manifests). The rules of changes (FL3xx) compare two revisions: their
+//! fixture folders hold `before/` and `after/`, committed in that order into a temporary git
+//! repository, which is checked with `--baseline HEAD~1`. Also: every rule has a document and fixtures, and every
 //! document and fixture folder has its rule.
 
 mod common;
@@ -25,17 +27,29 @@ fn fixtures(code: &str, prefix: &str) -> Vec<String> {
     out
 }
 
+/// Runs `check ARGS` on fixture `path`: in the repository root, or for a fixture of two
+/// revisions (`before/`, `after/`) in a temporary repository of them, with `--baseline`.
+fn check_fixture(path: &str, args: &[&str]) -> std::process::Output {
+    let fixture = root().join(path);
+    if fixture.join("before").is_dir() {
+        let repo = two_commits(&fixture.join("before"), &fixture.join("after"));
+        let mut all = vec!["check", "--baseline", "HEAD~1"];
+        all.extend_from_slice(args);
+        all.push(".");
+        run_in(repo.path(), &all)
+    } else {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        all.push(path);
+        run(&all)
+    }
+}
+
 fn codes_found(path: &str, code: &str) -> (Vec<serde_json::Value>, String) {
-    let o = run(&[
-        "check",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--select",
-        code,
+    let o = check_fixture(
         path,
-    ]);
+        &["--format", "json", "--fail-on", "never", "--select", code],
+    );
     assert_eq!(o.status.code(), Some(0), "{path}: {}", stderr(&o));
     let report = json(&o);
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
@@ -66,7 +80,7 @@ fn fires_on_its_fixtures_and_not_on_the_ok_ones(code: &str) {
         }
         let name = path.replace('/', "__");
         insta::assert_snapshot!(format!("{name}.json"), json_out);
-        let human = run(&["check", "--fail-on", "never", "--select", rule.code, path]);
+        let human = check_fixture(path, &["--fail-on", "never", "--select", rule.code]);
         insta::assert_snapshot!(format!("{name}.human"), stdout(&human));
     }
     for path in &oks {
@@ -100,7 +114,7 @@ rule_tests!(
     fl001, fl002, fl003, fl004, fl005, fl006, fl101, fl102, fl103, fl104, fl105, fl106, fl107,
     fl108, fl109, fl110, fl111, fl112, fl113, fl201, fl202, fl203, fl204, fl205, fl206, fl207,
     fl208, fl209, fl210, fl211, fl212, fl213, fl214, fl215, fl216, fl217, fl218, fl219, fl220,
-    fl221, fl222,
+    fl221, fl222, fl301, fl302, fl303,
 );
 
 #[test]

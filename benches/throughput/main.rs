@@ -15,6 +15,8 @@
 //! --threads N  BENCH_THREADS   passed to fargate-lint as `-j N` (default: its own, all cores)
 //! --runs N     BENCH_RUNS      runs per command; the best wall time counts (default 3)
 //! --keep       BENCH_KEEP=1    keep the corpus and print where it is
+//! --baseline   BENCH_BASELINE=1  also time `--baseline HEAD~1`: the corpus is committed
+//!                                twice (the second commit drops a profile of the cluster)
 //!              FARGATE_LINT_BIN  the binary to time (default: target/release/fargate-lint)
 //! ```
 //!
@@ -60,7 +62,59 @@ const OPTIONS: &[Opt] = &[
         kind: Kind::Switch,
         about: "keep the generated corpus",
     },
+    Opt {
+        flag: "--baseline",
+        alias: None,
+        env: "BENCH_BASELINE",
+        kind: Kind::Switch,
+        about: "also time --baseline HEAD~1 on a git repository of two commits",
+    },
 ];
+
+/// Runs `git ARGS` in `dir` with a fixed author and no user configuration.
+fn git(dir: &std::path::Path, args: &[&str]) -> Result<(), String> {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.invalid",
+        ])
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ))
+    }
+}
+
+/// Makes the work folder a git repository of two commits: the corpus, then the corpus with
+/// the last Fargate profile of its cluster removed (FL303, and its pods move).
+fn commit_twice(workdir: &std::path::Path) -> Result<(), String> {
+    git(workdir, &["init", "-q"])?;
+    git(workdir, &["add", "-A"])?;
+    git(workdir, &["commit", "-q", "-m", "corpus"])?;
+    let cluster = workdir.join("corpus/clusters/prod.yaml");
+    let text =
+        std::fs::read_to_string(&cluster).map_err(|e| format!("{}: {e}", cluster.display()))?;
+    let cut = text
+        .rfind("\n  - name: ")
+        .ok_or("the cluster has no profile to remove")?;
+    let rest = text[cut + 1..]
+        .find("\n  - ")
+        .map_or(text.len(), |i| cut + 1 + i);
+    let changed = format!("{}{}", &text[..cut + 1], &text[rest..]);
+    std::fs::write(&cluster, changed).map_err(|e| format!("{}: {e}", cluster.display()))?;
+    git(workdir, &["commit", "-q", "-am", "drop a profile"])
+}
 
 fn main() -> ExitCode {
     let options = match options::from_command_line("throughput", OPTIONS, &[measure::BINARY_NOTE]) {
@@ -120,11 +174,28 @@ fn run(options: &Values) -> Result<(), String> {
     );
     println!();
 
+    let baseline = options.switch("--baseline");
+    if baseline {
+        commit_twice(workdir.path())?;
+    }
     let mut rows = Vec::new();
-    for subcommand in ["check", "predict"] {
+    let commands: &[(&str, bool)] = if baseline {
+        &[
+            ("check", false),
+            ("check", true),
+            ("predict", false),
+            ("predict", true),
+        ]
+    } else {
+        &[("check", false), ("predict", false)]
+    };
+    for &(subcommand, with_baseline) in commands {
         // The corpus is passed relative to the working folder so that the run starts where
         // no `.fargate-lint.toml` of the developer's checkout can be picked up.
         let mut args = vec![subcommand.to_string(), "--format".into(), "json".into()];
+        if with_baseline {
+            args.extend(["--baseline".to_string(), "HEAD~1".to_string()]);
+        }
         if let Some(threads) = threads {
             args.extend(["-j".to_string(), threads.to_string()]);
         }
@@ -149,7 +220,12 @@ fn run(options: &Values) -> Result<(), String> {
         if let Some(summary) = runs.first().and_then(|m| json_summary(&m.output_head)) {
             println!("{subcommand:<8} summary: {summary}");
         }
-        rows.push(Row::from_runs(format!("{subcommand} --format json"), &runs));
+        let label = if with_baseline {
+            format!("{subcommand} --format json --baseline HEAD~1")
+        } else {
+            format!("{subcommand} --format json")
+        };
+        rows.push(Row::from_runs(label, &runs));
     }
 
     println!();

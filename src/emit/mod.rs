@@ -6,6 +6,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod predict;
+pub mod predict_diff;
 mod pretty;
 pub mod sarif;
 pub mod statistics;

@@ -11,7 +11,9 @@ use super::escape::{cell, code, terminal, terminal_lines};
 use super::json::{TOOL, Tool};
 use super::{json_number, plural};
 use crate::analysis::Analysis;
+use crate::change::{Change, Place, PlacementChange};
 use crate::diagnostic::{Finding, Subject};
+use crate::lint::Compared;
 use crate::placement::{Compute, Placement, PlacementReason};
 use crate::sizing::monthly_cost;
 
@@ -529,10 +531,34 @@ struct JsonSize {
     memory_gb: Value,
 }
 
+/// A placement at the baseline (`--baseline`).
+#[derive(Serialize)]
+struct JsonBefore<'a> {
+    compute: Compute,
+    profile: Option<&'a str>,
+    fargate_size: Option<JsonSize>,
+    monthly_cost_usd: Option<Value>,
+}
+
+impl<'a> JsonBefore<'a> {
+    fn of(p: &'a Place) -> JsonBefore<'a> {
+        JsonBefore {
+            compute: p.compute,
+            profile: p.profile.as_deref(),
+            fargate_size: p.size.map(|z| JsonSize {
+                vcpu: json_number(z.vcpu()),
+                memory_gb: json_number(z.memory_gb()),
+            }),
+            monthly_cost_usd: p.monthly_cost.map(json_number),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonPlacement<'a> {
     cluster: &'a str,
-    compute: Compute,
+    /// `None` only for a placement of the baseline that is gone (`change: removed`).
+    compute: Option<Compute>,
     profile: Option<&'a str>,
     matching_profiles: &'a [String],
     fargate_size: Option<JsonSize>,
@@ -540,6 +566,11 @@ struct JsonPlacement<'a> {
     reason: String,
     /// Findings of `check` about the workload (all rules, all clusters).
     findings: usize,
+    /// `--baseline`: the placement at the revision (`Some(None)`: none there, `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<Option<JsonBefore<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<Change>,
 }
 
 #[derive(Serialize)]
@@ -556,14 +587,36 @@ struct JsonWorkload<'a> {
     placements: Vec<JsonPlacement<'a>>,
 }
 
+/// The revision of `--baseline`.
+#[derive(Serialize)]
+struct JsonRevision<'a> {
+    #[serde(rename = "ref")]
+    name: &'a str,
+    commit: &'a str,
+}
+
 #[derive(Serialize)]
 struct JsonReport<'a> {
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonRevision<'a>>,
     clusters: Vec<JsonCluster<'a>>,
     workloads: Vec<JsonWorkload<'a>>,
+    /// `--baseline`: the monthly Fargate cost of every placement at the revision and now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    monthly_cost_usd_before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    monthly_cost_usd_after: Option<Value>,
 }
 
 pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
+    render_json_with(a, findings, None)
+}
+
+/// [`render_json`], with `--baseline`'s `before` and `change` on each placement, the
+/// workloads that are gone (placements with `compute: null`, `change: removed`, at their
+/// place in the revision) and the cost totals.
+pub fn render_json_with(a: &Analysis, findings: &[usize], compared: Option<&Compared>) -> String {
     let rows = rows(a, findings);
     // The rows of each workload, in cluster order, found in one pass.
     let mut per_workload: Vec<Vec<&Row<'_>>> = vec![Vec::new(); a.model.workloads.len()];
@@ -605,9 +658,17 @@ pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
                 .iter()
                 .map(|r| {
                     let p = r.placement;
+                    let joined = compared.and_then(|c| {
+                        let w = a.model.workloads.get(r.workload)?.id;
+                        let cl = a.model.clusters.get(r.cluster)?.id;
+                        c.changes
+                            .placements
+                            .iter()
+                            .find(|pc| pc.after_ids == Some((w, cl)))
+                    });
                     JsonPlacement {
                         cluster: &a.model.clusters[r.cluster].name,
-                        compute: r.compute,
+                        compute: Some(r.compute),
                         profile: p.profile.as_deref(),
                         matching_profiles: &p.matching_profiles,
                         fargate_size: r.size.map(|(cpu, mem)| JsonSize {
@@ -617,17 +678,101 @@ pub fn render_json(a: &Analysis, findings: &[usize]) -> String {
                         monthly_cost_usd: r.cost.map(json_number),
                         reason: reason_text(p),
                         findings: r.findings,
+                        before: compared
+                            .map(|_| joined.and_then(|j| j.before.as_ref()).map(JsonBefore::of)),
+                        change: compared.map(|_| joined.map_or(Change::Added, |j| j.change)),
                     }
                 })
                 .collect(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut workloads = workloads;
+    if let Some(c) = compared {
+        workloads.extend(removed_workloads(c));
+    }
+    let total = |side: fn(&PlacementChange) -> Option<&Place>| {
+        compared.map(|c| {
+            let sum: f64 = c
+                .changes
+                .placements
+                .iter()
+                .filter_map(|p| side(p)?.monthly_cost)
+                .sum();
+            // In cents, as each placement's cost is.
+            json_number((sum * 100.0).round() / 100.0)
+        })
+    };
     let report = JsonReport {
         tool: TOOL,
+        baseline: compared.map(|c| JsonRevision {
+            name: &c.revision.name,
+            commit: &c.revision.commit,
+        }),
         clusters,
         workloads,
+        monthly_cost_usd_before: total(|p| p.before.as_ref()),
+        monthly_cost_usd_after: total(|p| p.after.as_ref()),
     };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');
+    out
+}
+
+/// The workloads of the baseline with placements that are gone, each at its place in the
+/// revision, in the baseline's order.
+fn removed_workloads(c: &Compared) -> Vec<JsonWorkload<'_>> {
+    let b = &c.analysis;
+    let mut out: Vec<JsonWorkload<'_>> = Vec::new();
+    let mut last: Option<crate::source::WorkloadId> = None;
+    for p in c
+        .changes
+        .placements
+        .iter()
+        .filter(|p| p.after_ids.is_none())
+    {
+        let (Some((w, cl)), Some(before)) = (p.before_ids, p.before.as_ref()) else {
+            continue;
+        };
+        let (Some(wl), Some(cluster)) = (
+            b.model.workloads.get(w.index()),
+            b.model.clusters.get(cl.index()),
+        ) else {
+            continue;
+        };
+        let placement = JsonPlacement {
+            cluster: &cluster.name,
+            compute: None,
+            profile: None,
+            matching_profiles: &[],
+            fargate_size: None,
+            monthly_cost_usd: None,
+            reason: "not in the working tree".to_string(),
+            findings: 0,
+            before: Some(Some(JsonBefore::of(before))),
+            change: Some(Change::Removed),
+        };
+        if last == Some(w)
+            && let Some(prev) = out.last_mut()
+        {
+            prev.placements.push(placement);
+            continue;
+        }
+        last = Some(w);
+        out.push(JsonWorkload {
+            kind: &wl.kind_name,
+            namespace: &wl.namespace,
+            name: &wl.name,
+            file: b
+                .files
+                .get(wl.loc.file)
+                .map(|f| f.path.as_str())
+                .unwrap_or(""),
+            line: wl.loc.span.start.line,
+            column: wl.loc.span.start.column,
+            replicas: wl.replicas,
+            variant: wl.variant.as_deref(),
+            placements: vec![placement],
+        });
+    }
     out
 }

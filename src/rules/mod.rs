@@ -43,6 +43,9 @@ mod fl219_load_balancer_instance_target;
 mod fl220_ambiguous_profile_match;
 mod fl221_capacity_provisioned_annotation;
 mod fl222_efs_dynamic_provisioning;
+mod fl301_profile_modified;
+mod fl302_placement_changes_on_reschedule;
+mod fl303_profile_removed;
 
 pub mod limits;
 pub mod prelude;
@@ -171,6 +174,9 @@ pub static RULES: &[&Rule] = &[
     &fl220_ambiguous_profile_match::RULE,
     &fl221_capacity_provisioned_annotation::RULE,
     &fl222_efs_dynamic_provisioning::RULE,
+    &fl301_profile_modified::RULE,
+    &fl302_placement_changes_on_reschedule::RULE,
+    &fl303_profile_removed::RULE,
 ];
 
 /// The rule catalogue as a Markdown table (code, name, severity, summary), for the README;

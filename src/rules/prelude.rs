@@ -26,6 +26,8 @@ pub struct Context<'a> {
     /// Registry host globs FL201 accepts besides ECR (the built-in list and the
     /// configuration's `allowed-registries`).
     pub allowed_registries: &'a [&'a str],
+    /// `--baseline REF`: the revision's side and what differs (FL3xx); `None` without.
+    pub baseline: Option<crate::change::Baseline<'a>>,
 }
 
 /// Where a workload lands on Fargate, for the rules about Fargate pods: the first cluster
@@ -760,5 +762,77 @@ impl PodExecutionRole<'_> {
         } else {
             format!("the trust policy `{}`", self.role.label)
         }
+    }
+}
+
+/// Where pods run, for the FL3xx messages: "Fargate profile `apps` (0.5 vCPU 1 GB,
+/// $29.67/month)", "EC2 nodes", "Pending".
+pub fn place_phrase(p: &crate::change::Place) -> String {
+    match p.compute {
+        Compute::Fargate => {
+            let profile = match p.profile.as_deref() {
+                Some(name) if !name.is_empty() => format!("Fargate profile `{name}`"),
+                _ => "a Fargate profile without a name".to_string(),
+            };
+            match (p.size, p.monthly_cost) {
+                (Some(z), Some(cost)) => format!(
+                    "{profile} ({} vCPU {} GB, ${cost:.2}/month)",
+                    z.vcpu(),
+                    z.memory_gb()
+                ),
+                _ => profile,
+            }
+        }
+        Compute::Ec2 => "EC2 nodes".to_string(),
+        Compute::Pending => "Pending (no node takes them)".to_string(),
+    }
+}
+
+/// A workload by its key in messages: "Deployment `apps/web`".
+pub fn workload_phrase(k: &crate::model::WorkloadKey) -> String {
+    format!("{} `{}/{}`", k.kind, k.namespace, k.name)
+}
+
+/// The workloads that profile `name` of cluster `cluster` placed at the baseline, each with
+/// where its pods go in the working tree: "Deployment `apps/web` goes to EC2 nodes".
+pub fn placed_by(
+    baseline: &crate::change::Baseline<'_>,
+    cluster: &crate::model::ClusterKey,
+    name: &str,
+) -> Vec<String> {
+    baseline
+        .changes
+        .placements
+        .iter()
+        .filter(|p| &p.cluster == cluster)
+        .filter(|p| {
+            p.before.as_ref().is_some_and(|b| {
+                b.compute == Compute::Fargate && b.profile.as_deref() == Some(name)
+            })
+        })
+        .map(|p| match &p.after {
+            Some(a) => format!(
+                "{} goes to {}",
+                workload_phrase(&p.workload),
+                place_phrase(a)
+            ),
+            None => format!(
+                "{} is gone from the working tree",
+                workload_phrase(&p.workload)
+            ),
+        })
+        .collect()
+}
+
+/// "; the pods it placed are deleted with it: A goes to X, B goes to Y", or that it placed
+/// none among the files read.
+pub fn evicted_text(placed: &[String]) -> String {
+    if placed.is_empty() {
+        "; it placed no pod of the files read".to_string()
+    } else {
+        format!(
+            "; the pods it placed are deleted with it: {}",
+            placed.join(", ")
+        )
     }
 }

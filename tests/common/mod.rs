@@ -161,3 +161,80 @@ pub fn finding_fields<'a>(report: &'a serde_json::Value, key: &str) -> Vec<&'a s
         .filter_map(|f| f[key].as_str())
         .collect()
 }
+
+/// Runs `git ARGS` in `dir` (no user configuration, a fixed author), and fails the test if
+/// git does.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Copies the files of folder `from` into `to`, folders included.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("a folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a type").is_dir() {
+            std::fs::create_dir_all(&target).expect("a folder");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a copy");
+        }
+    }
+}
+
+/// Removes everything in `dir` but `.git`.
+pub fn clear_work_tree(dir: &Path) {
+    for entry in std::fs::read_dir(dir).expect("a folder") {
+        let entry = entry.expect("an entry");
+        if entry.file_name() == ".git" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).expect("removed");
+        } else {
+            std::fs::remove_file(path).expect("removed");
+        }
+    }
+}
+
+/// A git repository of two commits: the files of `before`, then those of `after` (which
+/// replace them all); the work tree holds `after`. For `--baseline HEAD~1`.
+pub fn two_commits(before: &Path, after: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    git(dir.path(), &["init", "-q"]);
+    copy_tree(before, dir.path());
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "--allow-empty", "-m", "before"],
+    );
+    clear_work_tree(dir.path());
+    copy_tree(after, dir.path());
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "--allow-empty", "-m", "after"],
+    );
+    dir
+}
