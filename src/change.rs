@@ -5,7 +5,7 @@
 //! and what `predict --baseline` prints come from here.
 
 use crate::model::{
-    ClusterKey, FargateProfile, Joined, Model, ProfileKey, Workload, WorkloadKey, join,
+    ClusterKey, FargateProfile, Joined, Model, ProfileKey, Selector, Workload, WorkloadKey, join,
 };
 use crate::placement::{Compute, Placements};
 use crate::sizing::{FargateSize, Pricing, WorkloadSize, monthly_cost};
@@ -131,23 +131,34 @@ pub struct Changes {
 /// A selector reduced to what EKS compares: its namespace and sorted labels.
 type SelectorShape = (Option<String>, Vec<(String, String)>);
 
-fn selector_shapes(p: &FargateProfile) -> Vec<SelectorShape> {
-    let mut out: Vec<SelectorShape> = p
-        .selectors
+fn selector_shape(s: &Selector) -> SelectorShape {
+    let mut labels: Vec<(String, String)> = s
+        .labels
         .iter()
-        .map(|s| {
-            let mut labels: Vec<(String, String)> = s
-                .labels
-                .iter()
-                .map(|l| (l.key.value.clone(), l.value.value.clone()))
-                .collect();
-            labels.sort();
-            (s.namespace.as_ref().map(|n| n.value.clone()), labels)
-        })
+        .map(|l| (l.key.value.clone(), l.value.value.clone()))
         .collect();
+    labels.sort();
+    (s.namespace.as_ref().map(|n| n.value.clone()), labels)
+}
+
+fn selector_shapes(p: &FargateProfile) -> Vec<SelectorShape> {
+    let mut out: Vec<SelectorShape> = p.selectors.iter().map(selector_shape).collect();
     // The order of selectors decides nothing: EKS matches any of them.
     out.sort();
     out
+}
+
+/// The first selector of `after` that `before` has not (a new or changed one): where a
+/// change of selectors shows in the working tree.
+pub fn first_new_selector<'p>(
+    before: &FargateProfile,
+    after: &'p FargateProfile,
+) -> Option<&'p Selector> {
+    let old = selector_shapes(before);
+    after
+        .selectors
+        .iter()
+        .find(|s| old.binary_search(&selector_shape(s)).is_err())
 }
 
 /// The fields in which `a` and `b` differ, in [`Field`] order.

@@ -26,11 +26,18 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         let Some(profile) = cluster.profiles.get(index) else {
             continue;
         };
-        // The first field that changed, where the working tree writes it.
+        let before = baseline
+            .before
+            .model
+            .clusters
+            .get(change.before.0.index())
+            .and_then(|c| c.profiles.get(change.before.1));
+        // The first field that changed, where the working tree writes it: for selectors, the
+        // first one the baseline has not (else, when selectors were only removed, the first).
         let loc = match change.fields.first() {
-            Some(crate::change::Field::Selectors | crate::change::Field::Labels) => profile
-                .selectors
-                .first()
+            Some(crate::change::Field::Selectors | crate::change::Field::Labels) => before
+                .and_then(|b| crate::change::first_new_selector(b, profile))
+                .or(profile.selectors.first())
                 .map(|s| s.loc)
                 .or(profile.selectors_key),
             Some(crate::change::Field::Subnets) => profile.subnets.first().map(|s| s.loc),
