@@ -16,7 +16,8 @@
 //! Each measurement runs its pass once to warm up and to learn how many passes make a run of
 //! at least [`MIN_RUN`], then times `--runs` runs and reports the best and the median in
 //! nanoseconds per call, and the rate of the best. This file owns what is measured and
-//! printed; the one place that calls the library is the module [`engine`], so that a change
+//! printed; the one place that calls the library is the module [`engine`]
+//! (`benches/common/engine.rs`, shared with the `suite` benchmark), so that a change
 //! of `src/` (types gaining fields, `extract` renamed or split per format) is adapted there.
 //!
 //! ```text
