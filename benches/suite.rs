@@ -151,7 +151,11 @@ fn run(options: &Values) -> Result<(), String> {
         let root = workdir.path().join(&name);
         let started = Instant::now();
         let corpus = generator::write_corpus(&root, files, SEED)?;
-        let kinds: Vec<String> = corpus.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let kinds: Vec<String> = corpus
+            .kinds
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
         println!(
             "{name}: {} files, {:.1} MB, {} documents, generated in {:.1} s: {}",
             corpus.files,
@@ -205,7 +209,10 @@ fn run(options: &Values) -> Result<(), String> {
 
         let [check_json, check_sarif, predict] = <[Row; 3]>::try_from(rows)
             .map_err(|_| "benchmark bug: one row per command".to_string())?;
-        let floor_note = format!("{documents} documents; check is {:.2}x", ratio(check_json.best, floor));
+        let floor_note = format!(
+            "{documents} documents; check is {:.2}x",
+            ratio(check_json.best, floor)
+        );
         for row in [&check_json, &check_sarif, &predict] {
             lines.push(Line {
                 corpus: corpus.files,
@@ -265,14 +272,25 @@ fn run(options: &Values) -> Result<(), String> {
 
 fn our_args(subcommand: &str, format: &str, threads: usize, corpus: &str) -> Vec<String> {
     // The corpus relative to the working folder: no `.fargate-lint.toml` of a checkout applies.
-    [subcommand, "--format", format, "-j", &threads.to_string(), corpus]
-        .map(String::from)
-        .to_vec()
+    [
+        subcommand,
+        "--format",
+        format,
+        "-j",
+        &threads.to_string(),
+        corpus,
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// Wall time of reading every file of the corpus and parsing it with `yaml::parse` on a pool
 /// of `threads`, and the documents parsed: what no run of ours can beat.
-fn parser_floor(root: &Path, paths: &[PathBuf], threads: usize) -> Result<(Duration, usize), String> {
+fn parser_floor(
+    root: &Path,
+    paths: &[PathBuf],
+    threads: usize,
+) -> Result<(Duration, usize), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -311,7 +329,16 @@ const PEERS: &[Peer] = &[
         program_var: "BENCH_CHECKOV",
         missing_var: "BENCH_CHECKOV_MISSING",
         // `--skip-download`: no Prisma Cloud guidelines; checkov exits 1 on failed checks.
-        args: &["--framework", "kubernetes", "--quiet", "--compact", "-o", "json", "--skip-download", "-d"],
+        args: &[
+            "--framework",
+            "kubernetes",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+            "--skip-download",
+            "-d",
+        ],
         ok_codes: &[0, 1],
         env: &[
             ("BC_SKIP_MAPPING", "TRUE"),
@@ -379,7 +406,10 @@ fn run_peer(
             let note = format!("{:.0}x check's wall", ratio(m.wall, check));
             line(Some(Row::from_runs(peer.name.to_string(), &[m])), note)
         }
-        Err(e) => line(None, format!("failed: {}", e.lines().next().unwrap_or_default())),
+        Err(e) => line(
+            None,
+            format!("failed: {}", e.lines().next().unwrap_or_default()),
+        ),
     }
 }
 
@@ -438,10 +468,18 @@ fn print_bounds(lines: &[Line], measured: &[Measured]) {
     let [small, large] = measured else {
         return;
     };
-    println!("{:<46} {:>16} {:>10}  result", "bound (issue 16)", "measured", "limit");
+    println!(
+        "{:<46} {:>16} {:>10}  result",
+        "bound (issue 16)", "measured", "limit"
+    );
     let l = large.files;
     let wall = large.check_json.best.as_secs_f64();
-    bound(format!("{l} files: check wall"), format!("{wall:.3} s"), "< 1 s", Some(wall < 1.0));
+    bound(
+        format!("{l} files: check wall"),
+        format!("{wall:.3} s"),
+        "< 1 s",
+        Some(wall < 1.0),
+    );
     let rss = mib(large.check_json.max_rss_kib);
     bound(
         format!("{l} files: check peak RSS"),
@@ -456,7 +494,9 @@ fn print_bounds(lines: &[Line], measured: &[Measured]) {
         "<= 1.5x",
         Some(floor <= 1.5),
     );
-    let sarif = rss.zip(mib(large.check_sarif.max_rss_kib)).map(|(j, s)| s / j);
+    let sarif = rss
+        .zip(mib(large.check_sarif.max_rss_kib))
+        .map(|(j, s)| s / j);
     bound(
         format!("{l} files: SARIF RSS / JSON RSS"),
         sarif.map_or("n/a".into(), |r| format!("{r:.2}x")),

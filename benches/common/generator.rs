@@ -356,9 +356,7 @@ fn kustomize_app(rng: &mut Rng, index: usize) -> Vec<(PathBuf, ManifestFile)> {
         }
     }
     let kustomization = |text: String| ManifestFile {
-        text: format!(
-            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n{text}"
-        ),
+        text: format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n{text}"),
         documents: 1,
         kinds: vec!["Kustomization"],
     };
@@ -387,7 +385,8 @@ fn kustomize_app(rng: &mut Rng, index: usize) -> Vec<(PathBuf, ManifestFile)> {
     } else {
         ("Deployment", "apps/v1", "    ")
     };
-    let mut patch = format!("apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}\nspec:\n");
+    let mut patch =
+        format!("apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}\nspec:\n");
     if cron {
         patch.push_str("  jobTemplate:\n    spec:\n      template:\n        spec:\n");
     } else {
@@ -1022,7 +1021,10 @@ fn pod_spec(out: &mut String, rng: &mut Rng, w: &Workload, pad: &str, options: P
     if options.claim {
         volumes.push((
             "data",
-            format!("persistentVolumeClaim:\n{pad}      claimName: {}-data", w.name),
+            format!(
+                "persistentVolumeClaim:\n{pad}      claimName: {}-data",
+                w.name
+            ),
         ));
     } else if !options.data_mount && rng.percent(4) {
         volumes.push((
