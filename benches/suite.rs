@@ -406,10 +406,20 @@ fn run_peer(
             let note = format!("{:.0}x check's wall", ratio(m.wall, check));
             line(Some(Row::from_runs(peer.name.to_string(), &[m])), note)
         }
-        Err(e) => line(
-            None,
-            format!("failed: {}", e.lines().next().unwrap_or_default()),
-        ),
+        // The command and its status, then the last line of its stderr (where Python's and
+        // Go's errors end), on one line of the table.
+        Err(e) => {
+            let last = e
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty() && !l.starts_with("... ("))
+                .last();
+            let first = e.lines().next().unwrap_or_default();
+            line(
+                None,
+                format!("failed: {first} {}", last.unwrap_or_default()),
+            )
+        }
     }
 }
 
