@@ -1,6 +1,7 @@
 //! The realistic corpus the benchmarks read: Kubernetes manifests of every common workload
-//! kind (1-3 KB, often several documents per file, in namespace/app folders) and one eksctl
-//! ClusterConfig with a managed node group and 10 Fargate profiles. Deterministic: the same
+//! kind (1-3 KB, often several documents per file, in namespace/app folders), Services,
+//! PersistentVolumeClaims, a share of the apps as Kustomize bases with two overlays each, and
+//! one eksctl ClusterConfig with a managed node group and 10 Fargate profiles. Deterministic: the same
 //! seed gives byte-for-byte the same files on every machine. This file owns what is
 //! generated; where it goes (a folder, memory) is the caller's choice.
 
@@ -63,7 +64,16 @@ pub struct Corpus {
     pub bytes: u64,
     pub documents: usize,
     pub kinds: BTreeMap<&'static str, usize>,
+    /// Every file's path relative to the corpus root, in the order generated.
+    pub paths: Vec<PathBuf>,
 }
+
+/// The files of one app built through Kustomize: its manifest and kustomization in `base/`,
+/// and `overlays/prod` (kustomization and a patch) and `overlays/staging` (kustomization).
+const KUSTOMIZE_APP_FILES: usize = 5;
+/// The share of draws that make a Kustomize app rather than one plain file: about a fifth of
+/// the files and a tenth of the workloads (each built twice, once per overlay).
+const KUSTOMIZE_APP_PERCENT: usize = 5;
 
 /// The namespaces workloads live in. The ClusterConfig's profiles cover some fully, some only
 /// by label, some by wildcard; `legacy` and most of `prod` are left to the node group.
@@ -215,8 +225,8 @@ pub fn in_memory(files: usize, seed: u64) -> Result<(Corpus, Vec<(PathBuf, Strin
     Ok((corpus, out))
 }
 
-/// Generates `files` manifest files (in namespace/app folders, as a real repository would)
-/// plus `clusters/prod.yaml`, hands each to `sink` with its path relative to the corpus root,
+/// Generates `files` manifest and Kustomize files (in namespace/app folders, as a real
+/// repository would) plus `clusters/prod.yaml`, hands each to `sink` with its path relative to the corpus root,
 /// and counts what was generated. Stops at the first error of `sink`.
 pub fn generate(
     files: usize,
@@ -225,29 +235,46 @@ pub fn generate(
 ) -> Result<Corpus, String> {
     let mut rng = Rng(seed);
     let mut corpus = Corpus::default();
-    let mut emit = |path: PathBuf, text: String, corpus: &mut Corpus| {
+    let mut emit = |path: PathBuf, file: ManifestFile, corpus: &mut Corpus| {
         corpus.files += 1;
-        corpus.bytes += text.len() as u64;
-        sink(path, text)
+        corpus.bytes += file.text.len() as u64;
+        corpus.documents += file.documents;
+        for kind in &file.kinds {
+            *corpus.kinds.entry(kind).or_default() += 1;
+        }
+        corpus.paths.push(path.clone());
+        sink(path, file.text)
     };
 
-    let cluster = cluster_config();
-    corpus.documents += 1;
-    *corpus.kinds.entry("ClusterConfig").or_default() += 1;
+    let cluster = ManifestFile {
+        text: cluster_config(),
+        documents: 1,
+        kinds: vec!["ClusterConfig"],
+    };
     emit(
         Path::new("clusters").join("prod.yaml"),
         cluster,
         &mut corpus,
     )?;
 
-    for index in 0..files {
+    let mut index = 0;
+    while index < files {
+        if files - index >= KUSTOMIZE_APP_FILES && rng.percent(KUSTOMIZE_APP_PERCENT) {
+            for (path, file) in kustomize_app(&mut rng, index) {
+                emit(path, file, &mut corpus)?;
+            }
+            index += KUSTOMIZE_APP_FILES;
+            continue;
+        }
+        let this = index;
+        index += 1;
         let namespace = *rng.pick(NAMESPACES);
         let app = if namespace == "monitoring" {
             *rng.pick(MONITORING_APPS)
         } else {
             *rng.pick(APPS)
         };
-        let name = format!("{app}-{}-{index:05}", rng.pick(ROLES));
+        let name = format!("{app}-{}-{this:05}", rng.pick(ROLES));
         let mut file = ManifestFile::default();
         if rng.percent(40) {
             file.header(&mut rng);
@@ -261,7 +288,13 @@ pub fn generate(
         let w = Workload::new(&mut rng, &name, app, namespace);
         match shape {
             0..=41 => {
-                file.deployment(&mut rng, &w);
+                // A claim of its own, written next to it: EFS, EBS (which Fargate cannot
+                // mount) or the default class.
+                let claim = rng.percent(10);
+                file.deployment(&mut rng, &w, claim);
+                if claim {
+                    file.persistent_volume_claim(&mut rng, &w);
+                }
                 if rng.percent(50) {
                     file.service(&mut rng, &w, false);
                 }
@@ -293,17 +326,97 @@ pub fn generate(
                 }
             }
         }
-        corpus.documents += file.documents;
-        for kind in &file.kinds {
-            *corpus.kinds.entry(kind).or_default() += 1;
-        }
         let extension = if rng.percent(15) { "yml" } else { "yaml" };
         let path = Path::new(namespace)
             .join(app)
             .join(format!("{name}.{extension}"));
-        emit(path, file.text, &mut corpus)?;
+        emit(path, file, &mut corpus)?;
     }
     Ok(corpus)
+}
+
+/// The [`KUSTOMIZE_APP_FILES`] files of one app built through Kustomize, as most repositories
+/// lay them out: a base of a Deployment (and often its Service) or a CronJob without a
+/// namespace, and two overlays that set the namespace and labels; `prod` also patches the
+/// main container's resources and, for a Deployment, the replicas.
+fn kustomize_app(rng: &mut Rng, index: usize) -> Vec<(PathBuf, ManifestFile)> {
+    let namespace = *rng.pick(NAMESPACES);
+    let app = *rng.pick(APPS);
+    let name = format!("{app}-{}-{index:05}", rng.pick(ROLES));
+    let mut w = Workload::new(rng, &name, app, namespace);
+    w.namespace = None;
+    let cron = rng.percent(25);
+    let mut manifest = ManifestFile::default();
+    if cron {
+        manifest.cron_job(rng, &w);
+    } else {
+        manifest.deployment(rng, &w, false);
+        if rng.percent(60) {
+            manifest.service(rng, &w, false);
+        }
+    }
+    let kustomization = |text: String| ManifestFile {
+        text: format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n{text}"),
+        documents: 1,
+        kinds: vec!["Kustomization"],
+    };
+    let base = kustomization(format!(
+        "resources:\n  - {name}.yaml\nlabels:\n  - pairs:\n      app.kubernetes.io/managed-by: kustomize\n"
+    ));
+    let fargate = if rng.percent(30) {
+        "\n  compute: fargate"
+    } else {
+        ""
+    };
+    let replicas = if cron {
+        String::new()
+    } else {
+        format!(
+            "replicas:\n  - name: {name}\n    count: {}\n",
+            rng.pick(&[2, 3, 6])
+        )
+    };
+    let prod = kustomization(format!(
+        "namespace: {namespace}\nresources:\n  - ../../base\ncommonLabels:\n  env: prod{fargate}\n\
+         {replicas}patches:\n  - path: resources.yaml\n"
+    ));
+    let (kind, api_version, pad) = if cron {
+        ("CronJob", "batch/v1", "        ")
+    } else {
+        ("Deployment", "apps/v1", "    ")
+    };
+    let mut patch =
+        format!("apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}\nspec:\n");
+    if cron {
+        patch.push_str("  jobTemplate:\n    spec:\n      template:\n        spec:\n");
+    } else {
+        patch.push_str("  template:\n    spec:\n");
+    }
+    let cpu = CPU[rng.small_index(CPU.len())];
+    let memory = MEMORY[rng.small_index(MEMORY.len())];
+    ln!(patch, "{pad}  containers:");
+    ln!(patch, "{pad}    - name: {app}");
+    ln!(patch, "{pad}      resources:");
+    ln!(patch, "{pad}        requests:");
+    ln!(patch, "{pad}          cpu: {cpu}");
+    ln!(patch, "{pad}          memory: {memory}");
+    let patch = ManifestFile {
+        text: patch,
+        documents: 1,
+        kinds: vec!["Kustomize patch"],
+    };
+    let staging = kustomization(
+        "namespace: staging\nresources:\n  - ../../base\ncommonLabels:\n  env: staging\n"
+            .to_string(),
+    );
+    let root = Path::new(namespace).join(app).join(&name);
+    vec![
+        (root.join("base").join(format!("{name}.yaml")), manifest),
+        (root.join("base").join("kustomization.yaml"), base),
+        (root.join("overlays/prod/kustomization.yaml"), prod),
+        (root.join("overlays/prod/resources.yaml"), patch),
+        (root.join("overlays/staging/kustomization.yaml"), staging),
+    ]
 }
 
 /// One eksctl ClusterConfig: a managed node group (so unmatched pods land on EC2, not
@@ -527,7 +640,8 @@ impl ManifestFile {
         }
     }
 
-    fn deployment(&mut self, rng: &mut Rng, w: &Workload) {
+    /// `claim`: mounts the claim `NAME-data` of [`Self::persistent_volume_claim`].
+    fn deployment(&mut self, rng: &mut Rng, w: &Workload, claim: bool) {
         self.begin(rng, "Deployment", "apps/v1");
         self.metadata(rng, w, &w.name, &[]);
         let out = &mut self.text;
@@ -545,7 +659,34 @@ impl ManifestFile {
             ln!(out, "      maxUnavailable: 0");
         }
         ln!(out, "  template:");
-        pod_template(out, rng, w, "    ", PodOptions::default());
+        let options = PodOptions {
+            claim,
+            ..PodOptions::default()
+        };
+        pod_template(out, rng, w, "    ", options);
+    }
+
+    /// The claim `NAME-data` of a workload.
+    fn persistent_volume_claim(&mut self, rng: &mut Rng, w: &Workload) {
+        self.begin(rng, "PersistentVolumeClaim", "v1");
+        self.metadata(rng, w, &format!("{}-data", w.name), &[]);
+        let out = &mut self.text;
+        ln!(out, "spec:");
+        // No class means EBS gp2 on EKS, which Fargate cannot mount, as gp3 is.
+        match rng.below(3) {
+            0 => {
+                ln!(out, "  accessModes: [\"ReadWriteMany\"]");
+                ln!(out, "  storageClassName: efs-sc");
+            }
+            1 => {
+                ln!(out, "  accessModes: [\"ReadWriteOnce\"]");
+                ln!(out, "  storageClassName: gp3");
+            }
+            _ => ln!(out, "  accessModes: [\"ReadWriteOnce\"]"),
+        }
+        ln!(out, "  resources:");
+        ln!(out, "    requests:");
+        ln!(out, "      storage: {}Gi", rng.pick(&[1, 5, 20, 100]));
     }
 
     fn stateful_set(&mut self, rng: &mut Rng, w: &Workload) {
@@ -757,6 +898,8 @@ struct PodOptions {
     restart_policy: Option<&'static str>,
     /// Mount the StatefulSet's `data` claim.
     data_mount: bool,
+    /// A volume `data` of the claim `NAME-data`, mounted like the other volumes.
+    claim: bool,
     /// A node agent: host paths and host network are usual.
     agent: bool,
 }
@@ -875,7 +1018,15 @@ fn pod_spec(out: &mut String, rng: &mut Rng, w: &Workload, pad: &str, options: P
     if (options.agent && rng.percent(70)) || rng.percent(2) {
         volumes.push(("varlog", format!("hostPath:\n{pad}      path: /var/log")));
     }
-    if !options.data_mount && rng.percent(4) {
+    if options.claim {
+        volumes.push((
+            "data",
+            format!(
+                "persistentVolumeClaim:\n{pad}      claimName: {}-data",
+                w.name
+            ),
+        ));
+    } else if !options.data_mount && rng.percent(4) {
         volumes.push((
             "data",
             format!("persistentVolumeClaim:\n{pad}      claimName: {app}-data"),

@@ -6,6 +6,7 @@
 
 use std::env;
 use std::fs::{self, File};
+use std::hash::{DefaultHasher, Hasher as _};
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -81,6 +82,22 @@ pub struct Measurement {
     pub output_bytes: u64,
     /// The first `OUTPUT_HEAD_BYTES` of stdout.
     pub output_head: String,
+    /// A hash of the whole of stdout, when [`Run::hash`] asked for it.
+    pub output_hash: Option<u64>,
+}
+
+/// What [`run`] runs and how: [`run_once`] is the common case.
+pub struct Run<'a> {
+    pub program: &'a Path,
+    pub args: &'a [String],
+    pub workdir: &'a Path,
+    pub peak_memory: bool,
+    /// Hash all of stdout: costs the parent a little CPU, so only for the runs compared.
+    pub hash: bool,
+    /// The exit codes that mean the run worked.
+    pub ok_codes: &'a [i32],
+    /// Extra environment variables of the child.
+    pub env: &'a [(&'a str, &'a str)],
 }
 
 /// Runs `binary ARGS` once in `workdir`, under GNU time when `peak_memory`, and measures it;
@@ -92,6 +109,26 @@ pub fn run_once(
     workdir: &Path,
     peak_memory: bool,
 ) -> Result<Measurement, String> {
+    run(&Run {
+        program: binary,
+        args,
+        workdir,
+        peak_memory,
+        hash: false,
+        ok_codes: &[0, 1],
+        env: &[],
+    })
+}
+
+/// Runs one program as [`run_once`] runs fargate-lint, with the choices of [`Run`].
+pub fn run(spec: &Run<'_>) -> Result<Measurement, String> {
+    let Run {
+        program: binary,
+        args,
+        workdir,
+        peak_memory,
+        ..
+    } = *spec;
     // Separate files: GNU time's report must not mix with the program's own stderr.
     let rss_file = workdir.join("max-rss.txt");
     let stderr_file = workdir.join("stderr.txt");
@@ -107,6 +144,7 @@ pub fn run_once(
     };
     command
         .args(args)
+        .envs(spec.env.iter().copied())
         .current_dir(workdir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -121,6 +159,7 @@ pub fn run_once(
     // where `check` puts its summary.
     let mut output_head = Vec::new();
     let mut output_bytes = 0;
+    let mut output_hash = None;
     if let Some(stdout) = child.stdout.take() {
         let read_error =
             |e: io::Error| format!("cannot read the output of {}: {e}", binary.display());
@@ -129,7 +168,22 @@ pub fn run_once(
             .take(OUTPUT_HEAD_BYTES)
             .read_to_end(&mut output_head)
             .map_err(read_error)? as u64;
-        output_bytes += io::copy(&mut stdout, &mut io::sink()).map_err(read_error)?;
+        if spec.hash {
+            let mut hasher = DefaultHasher::new();
+            hasher.write(&output_head);
+            let mut buffer = vec![0; 64 * 1024];
+            loop {
+                let n = stdout.read(&mut buffer).map_err(read_error)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.write(&buffer[..n]);
+                output_bytes += n as u64;
+            }
+            output_hash = Some(hasher.finish());
+        } else {
+            output_bytes += io::copy(&mut stdout, &mut io::sink()).map_err(read_error)?;
+        }
     }
     let status = child
         .wait()
@@ -138,9 +192,10 @@ pub fn run_once(
 
     // With GNU time in between, its exit status is the child's (or 128+signal).
     let exit_code = status.code().unwrap_or(-1);
-    if exit_code != 0 && exit_code != 1 {
+    if !spec.ok_codes.contains(&exit_code) {
         return Err(format!(
-            "`fargate-lint {}` failed ({status}); its stderr:\n{}",
+            "`{} {}` failed ({status}); its stderr:\n{}",
+            binary.file_name().unwrap_or_default().to_string_lossy(),
             args.join(" "),
             stderr_excerpt(&stderr_file)
         ));
@@ -155,6 +210,7 @@ pub fn run_once(
         exit_code,
         output_bytes,
         output_head: String::from_utf8_lossy(&output_head).into_owned(),
+        output_hash,
     })
 }
 
@@ -191,6 +247,7 @@ pub fn best(runs: &[Measurement]) -> Option<&Measurement> {
 }
 
 /// What the table shows of the runs of one command.
+#[derive(Clone)]
 pub struct Row {
     pub command: String,
     pub best: Duration,
