@@ -131,6 +131,9 @@ pub struct Analysis {
     pub directive_comments: Vec<Vec<yaml::Comment>>,
     /// The kustomize variants built, by folder, each with the files it read.
     pub variants: Vec<VariantInfo>,
+    /// The documents of rendered Helm streams headed by `# Source:`, for the template a
+    /// finding names.
+    pub helm_sources: crate::source::HelmSources,
 }
 
 /// A kustomize variant of the run, for `--verbose`.
@@ -902,8 +905,10 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
             .collect(),
     );
 
+    let files = Files::new(files);
+    let helm_sources = crate::source::HelmSources::of(&files);
     Analysis {
-        files: Files::new(files),
+        files,
         model,
         placements,
         sizes,
@@ -916,6 +921,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         pricing: settings.pricing,
         directive_comments,
         variants,
+        helm_sources,
     }
 }
 
