@@ -344,7 +344,11 @@ fn a_finding_several_variants_share_is_reported_once() {
     // Human output: one FL203, naming the other variants.
     let human = run_in(dir.path(), &["check", "--color", "never", "."]);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert_eq!(text.matches("FL203 privileged-container").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("FL203 privileged-container").count(),
+        1,
+        "{text}"
+    );
     assert!(text.contains("variants b, c"), "{text}");
     // SARIF: one result, the first variant in its properties, the others in its message.
     let sarif = json(&run_in(dir.path(), &["check", "--format", "sarif", "."]));
