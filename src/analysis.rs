@@ -134,6 +134,9 @@ pub struct Analysis {
     pub directive_comments: Vec<Vec<yaml::Comment>>,
     /// The kustomize variants built, by folder, each with the files it read.
     pub variants: Vec<VariantInfo>,
+    /// The documents of rendered Helm streams headed by `# Source:`, for the template a
+    /// finding names.
+    pub helm_sources: crate::source::HelmSources,
 }
 
 /// A kustomize variant of the run, for `--verbose`.
@@ -1030,8 +1033,10 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
             .collect(),
     );
 
+    let files = Files::new(files);
+    let helm_sources = crate::source::HelmSources::of(&files);
     Analysis {
-        files: Files::new(files),
+        files,
         model,
         placements,
         sizes,
@@ -1044,6 +1049,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         pricing: settings.pricing,
         directive_comments,
         variants,
+        helm_sources,
     }
 }
 

@@ -166,7 +166,19 @@ fn run_rules(analysis: &Analysis, config: &Config, compared: Option<&Compared>) 
                     .is_err()
         })
         .collect();
-    merge_variants(analysis, found)
+    let mut found = merge_variants(analysis, found);
+    name_templates(analysis, &mut found);
+    found
+}
+
+/// A finding in a document of a rendered Helm stream names the chart's template that wrote
+/// it (its `# Source:` comment): the stream's lines are not the lines anybody edits.
+fn name_templates(analysis: &Analysis, findings: &mut [Finding]) {
+    for f in findings {
+        if let Some(template) = analysis.helm_sources.template(f.loc) {
+            f.message.push_str(&format!(" (rendered from {template})"));
+        }
+    }
 }
 
 /// Findings that several kustomize variants make at the same place with the same words (a
@@ -205,11 +217,18 @@ fn merge_variants(analysis: &Analysis, findings: Vec<Finding>) -> Vec<Finding> {
         out.push(f);
         others.push(BTreeSet::new());
     }
+    // The others are named, as the "naming the variants" asks; JSON's `variant` and
+    // SARIF's `properties.variant` keep the first.
     for (f, more) in out.iter_mut().zip(&others) {
-        match more.len() {
-            0 => {}
-            1 => f.message.push_str(" (and in 1 other variant)"),
-            n => f.message.push_str(&format!(" (and in {n} other variants)")),
+        let word = if more.len() == 1 {
+            "variant"
+        } else {
+            "variants"
+        };
+        if !more.is_empty() {
+            let names: Vec<&str> = more.iter().map(String::as_str).collect();
+            f.message
+                .push_str(&format!(" (and in {word} {})", names.join(", ")));
         }
     }
     out

@@ -150,3 +150,119 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
     }
     out
 }
+
+/// The documents of a rendered Helm stream (`helm template ...`) headed by the chart's
+/// `# Source: CHART/templates/FILE` comment, by file and byte range: a finding in one names
+/// its template. Only a comment that directly heads a document counts (the first line of
+/// the file or the line after a `---`), as helm writes it; a `# Source:` anywhere else is
+/// somebody's comment.
+#[derive(Debug, Clone, Default)]
+pub struct HelmSources(Vec<(FileId, usize, usize, String)>);
+
+impl HelmSources {
+    /// Reads the `# Source:` headings of every file; linear in the size of the files that
+    /// hold the needle, nothing for the others.
+    pub fn of(files: &Files) -> HelmSources {
+        let mut out = Vec::new();
+        for (id, f) in files.with_ids() {
+            if f.text.contains("# Source: ") {
+                helm_documents(&f.text, |start, end, template| {
+                    out.push((id, start, end, template.to_string()));
+                });
+            }
+        }
+        HelmSources(out)
+    }
+
+    /// The template of the document that holds `loc`, if helm rendered it.
+    pub fn template(&self, loc: Loc) -> Option<&str> {
+        let key = (loc.file, loc.span.start_byte);
+        let after = self
+            .0
+            .partition_point(|(file, start, _, _)| (*file, *start) <= key);
+        let (file, _, end, template) = self.0.get(after.checked_sub(1)?)?;
+        (*file == loc.file && loc.span.start_byte < *end).then_some(template.as_str())
+    }
+}
+
+/// Calls `found(start, end, template)` for each document of `text` headed by `# Source:`.
+fn helm_documents(text: &str, mut found: impl FnMut(usize, usize, &str)) {
+    let mut open: Option<(usize, &str)> = None;
+    let mut heading = true; // the next line may head a document
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content == "---" || content.starts_with("--- ") {
+            if let Some((start, template)) = open.take() {
+                found(start, at, template);
+            }
+            heading = true;
+        } else if heading {
+            if let Some(template) = content.strip_prefix("# Source: ") {
+                let template = template.trim();
+                if !template.is_empty() {
+                    open = Some((at, template));
+                }
+            }
+            heading = false;
+        }
+        at += line.len();
+    }
+    if let Some((start, template)) = open {
+        found(start, text.len(), template);
+    }
+}
+
+#[cfg(test)]
+mod helm_tests {
+    use super::*;
+
+    fn sources(text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        helm_documents(text, |s, e, t| out.push((s, e, t.to_string())));
+        out
+    }
+
+    #[test]
+    fn only_a_comment_heading_a_document_names_its_template() {
+        let text = "---\n# Source: web/templates/a.yaml\nkind: Pod\n---\nkind: Pod\n# Source: x\n---\n# Source: web/templates/b.yaml\nkind: Pod\n";
+        let found = sources(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].2, "web/templates/a.yaml");
+        assert_eq!(
+            &text[found[0].0..found[0].1],
+            "# Source: web/templates/a.yaml\nkind: Pod\n"
+        );
+        assert_eq!(found[1].2, "web/templates/b.yaml");
+        assert_eq!(found[1].1, text.len());
+        // The first line of the file heads a document too.
+        assert_eq!(
+            sources("# Source: c/templates/d.yaml\nkind: Pod\n")[0].2,
+            "c/templates/d.yaml"
+        );
+        assert!(sources("kind: Pod\n# Source: c/templates/d.yaml\n").is_empty());
+    }
+
+    #[test]
+    fn a_place_finds_the_template_of_its_document() {
+        let text = "---\n# Source: web/templates/a.yaml\nkind: Pod\n---\nkind: Pod\n";
+        let files = Files::new(vec![SourceFile {
+            path: "<stdin>".into(),
+            text: text.into(),
+        }]);
+        let sources = HelmSources::of(&files);
+        let at = |byte| Loc {
+            file: FileId(0),
+            span: Span {
+                start_byte: byte,
+                ..Span::default()
+            },
+        };
+        assert_eq!(
+            sources.template(at(text.find("kind").unwrap_or(0))),
+            Some("web/templates/a.yaml")
+        );
+        assert_eq!(sources.template(at(text.rfind("kind").unwrap_or(0))), None);
+        assert_eq!(sources.template(at(0)), None);
+    }
+}

@@ -338,8 +338,33 @@ fn a_finding_several_variants_share_is_reported_once() {
     assert!(
         privileged[0]["message"]
             .as_str()
-            .is_some_and(|m| m.ends_with("(and in 2 other variants)")),
+            .is_some_and(|m| m.ends_with("(and in variants b, c)")),
         "{report:#}"
+    );
+    // Human output: one FL203, naming the other variants.
+    let human = run_in(dir.path(), &["check", "--color", "never", "."]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(
+        text.matches("FL203 privileged-container").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("variants b, c"), "{text}");
+    // SARIF: one result, the first variant in its properties, the others in its message.
+    let sarif = json(&run_in(dir.path(), &["check", "--format", "sarif", "."]));
+    let results: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["ruleId"] == "FL203")
+        .collect();
+    assert_eq!(results.len(), 1, "{sarif:#}");
+    assert_eq!(results[0]["properties"]["variant"], "a", "{sarif:#}");
+    assert!(
+        results[0]["message"]["text"]
+            .as_str()
+            .is_some_and(|m| m.contains("(and in variants b, c)")),
+        "{sarif:#}"
     );
 }
 
@@ -757,4 +782,57 @@ fn hostile_trees_of_kustomizations_end_with_a_finding_not_a_crash_or_a_hang() {
             .any(|m| m.contains("builds more than 10000 kustomizations")),
         "{messages:#?}"
     );
+}
+
+/// A rendered Helm stream (`helm template shop ./shop | fargate-lint check -`, written by hand
+/// as helm writes it): each finding names the chart's template its document came from, and
+/// `--stdin-filename` names the stream.
+#[test]
+fn a_rendered_helm_stream_names_each_findings_template() {
+    let stream = std::fs::read_to_string(root().join("testdata/helm/rendered.yaml"))
+        .expect("the rendered stream");
+    let run = |format: &str| {
+        command()
+            .current_dir(root())
+            .args([
+                "check",
+                "--cluster",
+                "testdata/kustomize/checkout-cluster.yaml",
+                "--stdin-filename",
+                "rendered/shop.yaml",
+                "--color",
+                "never",
+                "--format",
+                format,
+                "-",
+            ])
+            .write_stdin(stream.as_str())
+            .output()
+            .expect("the binary runs")
+    };
+    let json_out = run("json");
+    let report = json(&json_out);
+    let privileged = finding(&report, "FL203", "rendered/shop.yaml");
+    assert_eq!(privileged.len(), 1, "{report:#}");
+    assert_eq!(
+        privileged[0]["source_template"], "shop/templates/agent.yaml",
+        "{report:#}"
+    );
+    assert!(
+        privileged[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with("(rendered from shop/templates/agent.yaml)")),
+        "{report:#}"
+    );
+    insta::assert_snapshot!("helm_stream_json", stdout(&json_out));
+    insta::assert_snapshot!("helm_stream_human", stdout(&run("human")));
+    let sarif = json(&run("sarif"));
+    let templates: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["ruleId"] == "FL203")
+        .filter_map(|r| r["properties"]["sourceTemplate"].as_str())
+        .collect();
+    assert_eq!(templates, ["shop/templates/agent.yaml"], "{sarif:#}");
 }

@@ -62,6 +62,9 @@ struct JsonFinding<'a> {
     /// The kustomize variant (its folder) of the workload the finding is about; `None` for
     /// plain files and findings about no workload.
     variant: Option<&'a str>,
+    /// The chart template (`# Source:` of a rendered Helm stream) of the document the
+    /// finding is in; `None` elsewhere.
+    source_template: Option<&'a str>,
     /// Other places the finding points at (the profile that takes a pod, the first of two
     /// duplicates), in this file or another; only when there are any, so that other
     /// findings keep their shape.
@@ -156,6 +159,7 @@ fn finding<'a>(analysis: &'a Analysis, f: &'a Finding) -> JsonFinding<'a> {
         profile: f.profile.as_deref(),
         object: f.object.as_ref(),
         variant: variant_of(analysis, f),
+        source_template: analysis.helm_sources.template(f.loc),
         related: related(analysis, f),
         suppressed: f.suppressed.as_ref(),
     }

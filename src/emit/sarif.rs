@@ -77,6 +77,7 @@ struct Run<'a> {
 /// at once), each batch side by side: for the pretty printer of [`write`] only, as the items
 /// of `runs[0].results` (depth 4).
 struct Results<'a> {
+    analysis: &'a Analysis,
     paths: &'a RepoPaths,
     findings: &'a [Finding],
     fingerprints: Vec<String>,
@@ -84,13 +85,13 @@ struct Results<'a> {
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (paths, fingerprints) = (self.paths, &self.fingerprints);
+        let (analysis, paths, fingerprints) = (self.analysis, self.paths, &self.fingerprints);
         PrettyArray {
             items: self.findings,
             depth: 4,
             make: move |i, f| {
                 let fingerprint = fingerprints.get(i).cloned().unwrap_or_default();
-                result(paths, f, fingerprint)
+                result(analysis, paths, f, fingerprint)
             },
         }
         .serialize(s)
@@ -192,7 +193,7 @@ struct ArtifactLocation {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+struct SarifResult<'a> {
     rule_id: &'static str,
     /// Absent for a code that is not in the registry (none is; SARIF allows leaving it out).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,6 +208,20 @@ struct SarifResult {
     /// result as an open alert, so they are left out otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<Vec<Suppression>>,
+    /// The kustomize variant and the Helm template of the finding, as the JSON output has
+    /// them; only when there is either, so that other results keep their shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+/// A result's property bag (SARIF's `properties`, free-form by the schema).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variant: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_template: Option<&'a str>,
 }
 
 /// A suppression of a result shown anyway (`--show-suppressed`).
@@ -584,7 +599,14 @@ fn message(f: &Finding) -> String {
     out
 }
 
-fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
+fn result<'a>(
+    analysis: &'a Analysis,
+    paths: &RepoPaths,
+    f: &Finding,
+    fingerprint: String,
+) -> SarifResult<'a> {
+    let variant = super::json::variant_of(analysis, f);
+    let source_template = analysis.helm_sources.template(f.loc);
     SarifResult {
         rule_id: f.code,
         rule_index: rules::index(f.code),
@@ -617,6 +639,10 @@ fn result(paths: &RepoPaths, f: &Finding, fingerprint: String) -> SarifResult {
                 kind: s.kind.as_str(),
                 justification: s.justification.clone(),
             }]
+        }),
+        properties: (variant.is_some() || source_template.is_some()).then_some(ResultProperties {
+            variant,
+            source_template,
         }),
     }
 }
@@ -694,6 +720,7 @@ pub fn write(
             )]),
             column_kind: "unicodeCodePoints",
             results: Results {
+                analysis,
                 paths: &paths,
                 findings,
                 fingerprints,
