@@ -405,9 +405,11 @@ struct Found {
 #[derive(PartialEq, Eq, Hash)]
 enum Key {
     Stdin,
-    /// A file, by canonical path: the same file reached twice (named twice, overlapping PATHs,
-    /// a link to it) is one input.
-    File(PathBuf),
+    /// A file, by what the open file is: the same file reached twice (named twice,
+    /// overlapping PATHs, a link to it) is one input.
+    File(FileIdentity),
+    /// A file that could not be opened, by canonical path.
+    Path(PathBuf),
     /// A path that could not be walked or looked at, by display path and message: two
     /// different problems at one path both show.
     Failure(String, String),
@@ -745,8 +747,14 @@ impl Visitor<'_> {
     }
 
     fn read(&self, path: &Path) -> Found {
-        let content = read_file(path, self.opts.max_file_size);
-        let key = Key::File(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
+        let (content, identity) = read_file_with_identity(path, self.opts.max_file_size);
+        // The identity of the opened file, not its canonical path: resolving every file's
+        // path costs a `readlink` per path component, the largest share of a big scan's
+        // system calls.
+        let key = identity.map_or_else(
+            || Key::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())),
+            Key::File,
+        );
         Found {
             key,
             input: Input {
@@ -902,32 +910,84 @@ pub fn read_referenced(
 
 /// Reads a file: size checked before reading, the read capped anyway.
 fn read_file(path: &Path, limit: u64) -> Result<String, InputError> {
+    read_file_with_identity(path, limit).0
+}
+
+/// What a file is, whatever path reached it: device and inode where the platform has them,
+/// the canonical path elsewhere.
+#[derive(PartialEq, Eq, Hash)]
+struct FileIdentity {
+    #[cfg(unix)]
+    device_inode: (u64, u64),
+    #[cfg(not(unix))]
+    canonical: PathBuf,
+}
+
+impl FileIdentity {
+    #[cfg(unix)]
+    fn of(_path: &Path, metadata: &fs::Metadata) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileIdentity {
+            device_inode: (metadata.dev(), metadata.ino()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path, _metadata: &fs::Metadata) -> Option<FileIdentity> {
+        fs::canonicalize(path)
+            .ok()
+            .map(|canonical| FileIdentity { canonical })
+    }
+}
+
+/// [`read_file`], with the identity of the file it opened (`None` when it could not).
+fn read_file_with_identity(
+    path: &Path,
+    limit: u64,
+) -> (Result<String, InputError>, Option<FileIdentity>) {
     let unreadable = |err: io::Error| InputError::Unreadable(err.to_string());
-    let file = File::open(path).map_err(unreadable)?;
-    let metadata = file.metadata().map_err(unreadable)?;
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) => return (Err(unreadable(err)), None),
+    };
+    let metadata = match file.metadata() {
+        Ok(metadata) => metadata,
+        Err(err) => return (Err(unreadable(err)), None),
+    };
+    let identity = FileIdentity::of(path, &metadata);
     if metadata.is_file() && metadata.len() > limit {
-        return Err(InputError::TooLarge {
+        let error = InputError::TooLarge {
             size: metadata.len(),
             limit,
-        });
+        };
+        return (Err(error), identity);
     }
     let size_hint = if metadata.is_file() {
         metadata.len()
     } else {
         0
     };
-    let bytes = read_capped(file, limit, size_hint).map_err(unreadable)?;
-    decode(bytes, limit)
+    let content = read_capped(file, limit, size_hint)
+        .map_err(unreadable)
+        .and_then(|bytes| decode(bytes, limit));
+    (content, identity)
 }
 
 /// Reads at most `limit + 1` bytes: the size the file system reports can lie (`/dev/zero`, a
 /// FIFO, a file growing while read), and one byte past the limit is enough to know.
+///
+/// A regular file of a known size (`size_hint`, at most `limit`) is read up to that size: one
+/// `read` instead of a second one that only finds the end. A file that grew since it was
+/// looked at is read as it was then; one that reports no size (`/proc`) is read to its end.
 fn read_capped(reader: impl Read, limit: u64, size_hint: u64) -> io::Result<Vec<u8>> {
     let capacity = usize::try_from(size_hint.min(limit)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    let cap = if size_hint > 0 && size_hint <= limit {
+        size_hint
+    } else {
+        limit.saturating_add(1)
+    };
+    reader.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -1366,6 +1426,19 @@ mod tests {
         let inputs = run(&dir, &opts());
         assert_eq!(names(&inputs), ["alias/x.yaml"]);
         assert_eq!(inputs[0].content.as_deref(), Ok("x: 1\n"));
+    }
+
+    #[test]
+    fn a_read_stops_at_the_known_size_and_reads_to_the_end_without_one() {
+        let text = b"kind: Pod\n".repeat(10);
+        // Known size: what the file was when looked at, even if it grew since.
+        let read = read_capped(&text[..], 1000, 30).unwrap();
+        assert_eq!(read, &text[..30]);
+        // No size (a `/proc` file, a pipe): to the end, one byte past the limit at most.
+        assert_eq!(read_capped(&text[..], 1000, 0).unwrap(), text);
+        assert_eq!(read_capped(&text[..], 50, 0).unwrap().len(), 51);
+        // A size past the limit: capped all the same.
+        assert_eq!(read_capped(&text[..], 50, 80).unwrap().len(), 51);
     }
 
     #[test]
