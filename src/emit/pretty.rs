@@ -6,7 +6,9 @@
 use rayon::prelude::*;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
+use serde_json::ser::Formatter;
 use serde_json::value::RawValue;
+use std::io::{self, Write};
 
 /// Items rendered per batch: large enough to keep both threads busy, small enough that a
 /// batch's text (about 1 KB per item) stays a few megabytes.
@@ -43,24 +45,96 @@ where
     }
 }
 
-/// `value` pretty-printed as the item of an array at `depth`: its inner lines indented by
-/// the depth's spaces (a JSON string never holds a raw line feed, so every line feed of the
-/// text is a line break of the printer's).
+/// `value` pretty-printed as the item of an array at `depth`, printed by [`Indented`] so
+/// that its lines come out indented as they sit in the document.
 fn render(value: &impl Serialize, depth: usize) -> Result<Box<RawValue>, String> {
-    let text = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
-    let indent = 2 * depth;
-    let lines = text.iter().filter(|&&b| b == b'\n').count();
-    let mut out = Vec::with_capacity(text.len() + lines * indent);
-    let pad = vec![b' '; indent];
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(&pad);
-        }
-        out.extend_from_slice(line);
-    }
+    let mut out = Vec::with_capacity(1024);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Indented::at(depth));
+    value
+        .serialize(&mut serializer)
+        .map_err(|e| e.to_string())?;
     let out = String::from_utf8(out).map_err(|e| e.to_string())?;
     RawValue::from_string(out).map_err(|e| e.to_string())
+}
+
+/// serde_json's pretty printer (two spaces per level) for a value that sits `depth` levels
+/// deep: its line breaks are followed by the document's indentation, not the value's own,
+/// so nothing has to be indented again after printing. The layout of each call is that of
+/// `serde_json::ser::PrettyFormatter`, which cannot start at a depth.
+struct Indented {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn at(depth: usize) -> Indented {
+        Indented {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn line_break<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            self.line_break(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line_break(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line_break(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
