@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::pretty::PrettyArray;
+use super::pretty::{PrettyArray, Sink};
 use super::{Counts, PlacementCounts, path_of};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, ObjectRef, Suppression};
@@ -117,24 +117,26 @@ pub fn variant_of<'a>(analysis: &'a Analysis, f: &Finding) -> Option<&'a str> {
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report<'a, 's> {
     tool: Tool,
     summary: Summary,
-    findings: JsonFindings<'a>,
+    findings: JsonFindings<'a, 's>,
 }
 
 /// The findings, serialized a batch at a time as the writer takes them (never a second copy
 /// of every finding), each batch side by side: for the pretty printer of [`write`] only, as
 /// the members of the root's `findings` (depth 2).
-struct JsonFindings<'a> {
+struct JsonFindings<'a, 's> {
+    sink: &'s Sink<'s>,
     analysis: &'a Analysis,
     findings: &'a [Finding],
 }
 
-impl Serialize for JsonFindings<'_> {
+impl Serialize for JsonFindings<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let analysis = self.analysis;
         PrettyArray {
+            sink: self.sink,
             items: self.findings,
             depth: 2,
             make: move |_, f| finding(analysis, f),
@@ -177,6 +179,7 @@ pub fn render(analysis: &Analysis, findings: &[Finding]) -> String {
 pub fn write(w: &mut dyn Write, analysis: &Analysis, findings: &[Finding]) -> io::Result<()> {
     let counts = Counts::of(findings);
     let placed = PlacementCounts::of(analysis);
+    let sink = Sink::new(w);
     let report = Report {
         tool: TOOL,
         summary: Summary {
@@ -193,8 +196,12 @@ pub fn write(w: &mut dyn Write, analysis: &Analysis, findings: &[Finding]) -> io
             ec2: placed.ec2,
             pending: placed.pending,
         },
-        findings: JsonFindings { analysis, findings },
+        findings: JsonFindings {
+            sink: &sink,
+            analysis,
+            findings,
+        },
     };
-    serde_json::to_writer_pretty(&mut *w, &report)?;
-    w.write_all(b"\n")
+    sink.write_pretty(&report)?;
+    (&sink).write_all(b"\n")
 }

@@ -1,45 +1,120 @@
 //! The items of a large pretty-printed JSON array (check's findings, SARIF's results),
-//! serialized side by side: each item is pretty-printed alone on the `-j` pool, indented to
-//! its depth in the document, and written in order as a raw fragment, a batch at a time, so
-//! that the bytes are those of one sequential `to_writer_pretty` and memory holds one batch.
+//! serialized side by side: each item is pretty-printed alone on the `-j` pool at its depth
+//! in the document, and written in order, a batch at a time, so that the bytes are those of
+//! one sequential `to_writer_pretty` and memory holds one batch.
+//!
+//! The document around the array is serialized by serde_json into a [`Sink`]; the array
+//! writes its items into the same sink between its brackets. serde_json's serializer writes
+//! through to its writer at every call (it keeps no buffer of its own), so the bytes land in
+//! order without a copy, and without serde_json reading every item back as a raw value
+//! would (a tenth of the instructions of a large JSON report).
+
+use std::cell::RefCell;
+use std::io::{self, Write};
 
 use rayon::prelude::*;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::ser::Formatter;
-use serde_json::value::RawValue;
-use std::io::{self, Write};
 
 /// Items rendered per batch: large enough to keep both threads busy, small enough that a
 /// batch's text (about 1 KB per item) stays a few megabytes.
 const BATCH: usize = 4096;
 
+/// The writer a document with a [`PrettyArray`] is serialized into (as `&Sink`), shared
+/// with the array. The first write error is kept, so that the caller gets the writer's own
+/// error (a closed pipe stays a closed pipe) rather than serde's wrapping of it.
+pub struct Sink<'w> {
+    writer: RefCell<&'w mut dyn Write>,
+    error: RefCell<Option<io::Error>>,
+}
+
+impl<'w> Sink<'w> {
+    pub fn new(writer: &'w mut dyn Write) -> Sink<'w> {
+        Sink {
+            writer: RefCell::new(writer),
+            error: RefCell::new(None),
+        }
+    }
+
+    /// Serializes `document` pretty-printed into the sink; the writer's own error if it
+    /// failed.
+    pub fn write_pretty(&self, document: &impl Serialize) -> io::Result<()> {
+        let mut serializer = serde_json::Serializer::pretty(self);
+        let result = document.serialize(&mut serializer);
+        match (result, self.error.borrow_mut().take()) {
+            (_, Some(error)) => Err(error),
+            (Err(error), None) => Err(error.into()),
+            (Ok(()), None) => Ok(()),
+        }
+    }
+
+    fn keep<T>(&self, result: io::Result<T>) -> io::Result<T> {
+        result.map_err(|error| {
+            let message = error.to_string();
+            self.error.borrow_mut().get_or_insert(error);
+            io::Error::other(message)
+        })
+    }
+}
+
+impl Write for &Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.writer.borrow_mut().write(buf);
+        self.keep(result)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let result = self.writer.borrow_mut().write_all(buf);
+        self.keep(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.writer.borrow_mut().flush();
+        self.keep(result)
+    }
+}
+
 /// A JSON array whose items are made by `make` from `items`; its items sit at `depth` in the
 /// document (the root's members are at depth 1), where the pretty printer indents by two
-/// spaces per level.
-pub struct PrettyArray<'a, T, F> {
+/// spaces per level. Only for a document that [`Sink::write_pretty`] writes into `sink`.
+pub struct PrettyArray<'a, 's, T, F> {
+    pub sink: &'s Sink<'s>,
     pub items: &'a [T],
     pub depth: usize,
     pub make: F,
 }
 
-impl<'a, T, F, S> Serialize for PrettyArray<'a, T, F>
+impl<'a, T, F, S> Serialize for PrettyArray<'a, '_, T, F>
 where
     T: Sync,
     F: Fn(usize, &'a T) -> S + Sync,
     S: Serialize,
 {
     fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
+        // `[` (or `[]` for none) from the serializer, the items and the line break before
+        // `]` from here: the serializer saw no element, so it writes `]` alone.
+        let seq = serializer.serialize_seq(Some(self.items.len()))?;
+        let (mut sink, make, depth) = (self.sink, &self.make, self.depth);
         for (b, batch) in self.items.chunks(BATCH).enumerate() {
-            let rendered: Vec<Result<Box<RawValue>, String>> = batch
+            let rendered: Vec<Result<Vec<u8>, String>> = batch
                 .par_iter()
                 .enumerate()
-                .map(|(i, item)| render(&(self.make)(b * BATCH + i, item), self.depth))
+                .map(|(i, item)| render(&make(b * BATCH + i, item), depth))
                 .collect();
-            for item in rendered {
-                seq.serialize_element(&item.map_err(Z::Error::custom)?)?;
+            for (i, item) in rendered.into_iter().enumerate() {
+                let item = item.map_err(Z::Error::custom)?;
+                let first = b == 0 && i == 0;
+                Indented::at(depth)
+                    .line_break(&mut sink, !first)
+                    .and_then(|()| sink.write_all(&item))
+                    .map_err(Z::Error::custom)?;
             }
+        }
+        if !self.items.is_empty() {
+            Indented::at(depth.saturating_sub(1))
+                .line_break(&mut sink, false)
+                .map_err(Z::Error::custom)?;
         }
         seq.end()
     }
@@ -47,14 +122,13 @@ where
 
 /// `value` pretty-printed as the item of an array at `depth`, printed by [`Indented`] so
 /// that its lines come out indented as they sit in the document.
-fn render(value: &impl Serialize, depth: usize) -> Result<Box<RawValue>, String> {
+fn render(value: &impl Serialize, depth: usize) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(1024);
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, Indented::at(depth));
     value
         .serialize(&mut serializer)
         .map_err(|e| e.to_string())?;
-    let out = String::from_utf8(out).map_err(|e| e.to_string())?;
-    RawValue::from_string(out).map_err(|e| e.to_string())
+    Ok(out)
 }
 
 /// serde_json's pretty printer (two spaces per level) for a value that sits `depth` levels
@@ -151,14 +225,67 @@ mod tests {
     type Make<'a> = fn(usize, &'a Item) -> &'a Item;
 
     #[derive(Serialize)]
-    struct Doc<'a> {
+    struct Doc<'a, 's> {
         head: &'static str,
-        inner: Inner<'a>,
+        inner: Inner<'a, 's>,
+        tail: [u32; 2],
+    }
+
+    /// The array between other members, to show the printer's state after it.
+    #[derive(Serialize)]
+    struct Inner<'a, 's> {
+        before: u32,
+        items: PrettyArray<'a, 's, Item, Make<'a>>,
+        after: Vec<u32>,
     }
 
     #[derive(Serialize)]
-    struct Inner<'a> {
-        items: PrettyArray<'a, Item, Make<'a>>,
+    struct Plain<'a> {
+        head: &'static str,
+        inner: PlainInner<'a>,
+        tail: [u32; 2],
+    }
+
+    #[derive(Serialize)]
+    struct PlainInner<'a> {
+        before: u32,
+        items: &'a [Item],
+        after: Vec<u32>,
+    }
+
+    fn ours(items: &[Item]) -> String {
+        let mut out = Vec::new();
+        let sink = Sink::new(&mut out);
+        let make: Make = |_, item| item;
+        let doc = Doc {
+            head: "h",
+            inner: Inner {
+                before: 1,
+                items: PrettyArray {
+                    sink: &sink,
+                    items,
+                    depth: 3,
+                    make,
+                },
+                after: vec![2, 3],
+            },
+            tail: [4, 5],
+        };
+        sink.write_pretty(&doc).expect("ours");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    fn theirs(items: &[Item]) -> String {
+        let plain = Plain {
+            head: "h",
+            inner: PlainInner {
+                before: 1,
+                items,
+                after: vec![2, 3],
+            },
+            tail: [4, 5],
+        };
+        serde_json::to_string_pretty(&plain).expect("theirs")
     }
 
     #[test]
@@ -176,38 +303,25 @@ mod tests {
                 }),
             })
             .collect();
-        let make: Make = |_, item| item;
-        let doc = Doc {
-            head: "h",
-            inner: Inner {
-                items: PrettyArray {
-                    items: &items,
-                    depth: 3,
-                    make,
-                },
-            },
-        };
-        #[derive(Serialize)]
-        struct Plain<'a> {
-            head: &'static str,
-            inner: PlainInner<'a>,
+        for n in [items.len(), 1, 0] {
+            assert_eq!(ours(&items[..n]), theirs(&items[..n]), "{n} items");
         }
-        #[derive(Serialize)]
-        struct PlainInner<'a> {
-            items: &'a [Item],
+    }
+
+    #[test]
+    fn a_write_error_is_the_writers_own() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::from(io::ErrorKind::BrokenPipe))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
         }
-        let plain = Plain {
-            head: "h",
-            inner: PlainInner { items: &items },
-        };
-        let ours = serde_json::to_string_pretty(&doc).expect("ours");
-        let theirs = serde_json::to_string_pretty(&plain).expect("theirs");
-        assert_eq!(ours, theirs);
-        let empty = PrettyArray {
-            items: &items[..0],
-            depth: 1,
-            make,
-        };
-        assert_eq!(serde_json::to_string_pretty(&empty).expect("empty"), "[]");
+        let mut closed = Closed;
+        let sink = Sink::new(&mut closed);
+        let err = sink.write_pretty(&[1, 2]).expect_err("closed");
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
     }
 }

@@ -28,7 +28,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::pretty::PrettyArray;
+use super::pretty::{PrettyArray, Sink};
 use crate::analysis::{Analysis, is_parse_problem};
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::{RepoPath, RepoPaths, file_uri, uri_encode};
@@ -54,39 +54,41 @@ pub struct SarifOptions {
 }
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<'a, 's> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<'a, 's>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<'a, 's> {
     tool: Tool,
     #[serde(skip_serializing_if = "Option::is_none")]
     automation_details: Option<AutomationDetails>,
     invocations: Vec<Invocation>,
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
-    results: Results<'a>,
+    results: Results<'a, 's>,
 }
 
 /// The results, built and serialized a batch at a time as the writer takes them (never all
 /// at once), each batch side by side: for the pretty printer of [`write`] only, as the items
 /// of `runs[0].results` (depth 4).
-struct Results<'a> {
+struct Results<'a, 's> {
+    sink: &'s Sink<'s>,
     analysis: &'a Analysis,
     paths: &'a RepoPaths,
     findings: &'a [Finding],
     fingerprints: Vec<String>,
 }
 
-impl Serialize for Results<'_> {
+impl Serialize for Results<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (analysis, paths, fingerprints) = (self.analysis, self.paths, &self.fingerprints);
         PrettyArray {
+            sink: self.sink,
             items: self.findings,
             depth: 4,
             make: move |i, f| {
@@ -664,6 +666,7 @@ pub fn write(
 ) -> io::Result<()> {
     let paths = RepoPaths::new(&analysis.paths());
     let fingerprints = fingerprints(&analysis.files, findings);
+    let sink = Sink::new(w);
     let cwd = std::env::current_dir().unwrap_or_default();
     let fl001 = rules::index("FL001");
     let notifications = analysis
@@ -720,6 +723,7 @@ pub fn write(
             )]),
             column_kind: "unicodeCodePoints",
             results: Results {
+                sink: &sink,
                 analysis,
                 paths: &paths,
                 findings,
@@ -727,8 +731,8 @@ pub fn write(
             },
         }],
     };
-    serde_json::to_writer_pretty(&mut *w, &log)?;
-    w.write_all(b"\n")
+    sink.write_pretty(&log)?;
+    (&sink).write_all(b"\n")
 }
 
 #[cfg(test)]
