@@ -343,7 +343,14 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// A line with its indentation and runs of blanks collapsed, so that re-indenting or
 /// reformatting spaces does not change a fingerprint.
 fn normalize_line(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(line.len());
+    for word in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The lines of a finding's location, as indexes into its file's normalized lines.
@@ -537,20 +544,24 @@ fn physical(paths: &RepoPaths, loc: Loc) -> PhysicalLocation {
 /// either or another escaped too, also at the end of `text` when markup follows
 /// (`bracket_next`).
 fn push_literal(out: &mut String, text: &str, bracket_next: bool) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let escaped = match c {
-            '[' | ']' => true,
-            '\\' => chars
-                .peek()
-                .map_or(bracket_next, |n| matches!(n, '[' | ']' | '\\')),
-            _ => false,
-        };
+    // By runs between the three characters that may need a backslash: a message is mostly
+    // plain words.
+    let mut rest = text;
+    while let Some(at) = rest.find(['[', ']', '\\']) {
+        out.push_str(&rest[..at]);
+        let c = rest.as_bytes()[at];
+        let escaped = c != b'\\'
+            || rest
+                .as_bytes()
+                .get(at + 1)
+                .map_or(bracket_next, |n| matches!(n, b'[' | b']' | b'\\'));
         if escaped {
             out.push('\\');
         }
-        out.push(c);
+        out.push(char::from(c));
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
 }
 
 /// The message of a result: the finding's message with the words that name a related
@@ -823,6 +834,48 @@ mod tests {
             fingerprints(&files, &findings),
             fingerprints_by_scanning(text, &locs)
         );
+    }
+
+    /// [`push_literal`] as first written, a character at a time.
+    fn push_literal_by_chars(out: &mut String, text: &str, bracket_next: bool) {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let escaped = match c {
+                '[' | ']' => true,
+                '\\' => chars
+                    .peek()
+                    .map_or(bracket_next, |n| matches!(n, '[' | ']' | '\\')),
+                _ => false,
+            };
+            if escaped {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+
+    #[test]
+    fn literal_text_is_escaped_as_a_character_at_a_time_would() {
+        let pieces = ["[", "]", "\\", "a", "é", "\u{1F600}", " ", "`"];
+        // Every string of up to four pieces, at both ends of a message.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        for text in &texts {
+            for bracket_next in [false, true] {
+                let (mut ours, mut theirs) = (String::new(), String::new());
+                push_literal(&mut ours, text, bracket_next);
+                push_literal_by_chars(&mut theirs, text, bracket_next);
+                assert_eq!(ours, theirs, "{text:?} {bracket_next}");
+            }
+        }
     }
 
     #[test]
