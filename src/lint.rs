@@ -109,7 +109,7 @@ pub fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
 
 /// Whether `code` is a rule of input problems (FL001).
 fn is_input_problem(code: &str) -> bool {
-    rules::find(code).is_some_and(|r| r.input_problem)
+    rules::by_code(code).is_some_and(|r| r.input_problem)
 }
 
 /// Every rule on the analysis, with the configuration's `[rules]` applied and the findings

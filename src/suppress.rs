@@ -385,7 +385,7 @@ fn config_directive(ignore: &Ignore, config_name: &str) -> Directive {
 /// and every one that does counts as used (two overlapping suppressions are not "unused").
 fn mark(findings: &mut [Finding], directives: &mut [Directive], paths: &FilePaths<'_>) {
     // An input that was not read is never silenced (`Rule::input_problem`).
-    let silenceable = |f: &Finding| !rules::find(f.code).is_some_and(|r| r.input_problem);
+    let silenceable = |f: &Finding| !rules::by_code(f.code).is_some_and(|r| r.input_problem);
     for f in findings.iter_mut().filter(|f| silenceable(f)) {
         for d in directives.iter_mut() {
             if d.covers(f, paths) && f.suppressed.is_none() {

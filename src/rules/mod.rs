@@ -203,6 +203,11 @@ pub fn index(code: &str) -> Option<usize> {
     RULES.binary_search_by(|r| r.code.cmp(code)).ok()
 }
 
+/// The rule of a finding's code (`FL101` exactly): a binary search, for per-finding use.
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    index(code).and_then(|i| RULES.get(i)).copied()
+}
+
 /// Finds a rule by code (`FL101`, any case) or name (`too-many-selectors`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     RULES
@@ -366,7 +371,9 @@ mod tests {
         assert!(RULES.windows(2).all(|w| w[0].code < w[1].code));
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(index(r.code), Some(i), "{}", r.code);
+            assert!(by_code(r.code).is_some_and(|found| std::ptr::eq(found, *r)));
         }
+        assert!(by_code("FL999").is_none() && by_code("fl001").is_none());
         assert_eq!(index("FL999"), None);
         assert_eq!(index("fl001"), None);
     }
