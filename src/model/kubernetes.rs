@@ -444,8 +444,8 @@ fn ports(r: Reader, node: Option<NodeRef<'_>>) -> Vec<Port> {
             let p_r = p.resolved();
             Port {
                 container_port: r.text(p_r.get("containerPort")),
-                host_port: pair(p_r, "hostPort"),
-                host_ip: pair(p_r, "hostIP"),
+                host_port: pair(p_r, "hostPort").map(Box::new),
+                host_ip: pair(p_r, "hostIP").map(Box::new),
                 loc: r.node_loc(p),
             }
         })

@@ -249,10 +249,11 @@ pub struct ContainerSecurity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Port {
     pub container_port: Option<Text>,
-    /// `hostPort` key and value.
-    pub host_port: Option<Label>,
+    /// `hostPort` key and value; boxed, as `host_ip`, because few ports have one and a
+    /// label is 144 bytes (a third of a run's ports' memory went to empty ones).
+    pub host_port: Option<Box<Label>>,
     /// `hostIP` key and value.
-    pub host_ip: Option<Label>,
+    pub host_ip: Option<Box<Label>>,
     /// The whole entry.
     pub loc: Loc,
 }
