@@ -2,20 +2,23 @@
 //! labelled source lines, help, and how to read the rule's document; then a summary line.
 //!
 //! Linear in the findings: each file's text is prepared once ([`SnippetSource`]: its control
-//! characters escaped, its line starts found), and miette reads only the lines around a
-//! label from it, never the whole file; one report handler serves every finding.
+//! characters escaped, its line starts found), and only the lines around a label are read
+//! from it, never the whole file. The report is miette's graphical layout, drawn by
+//! `emit/graphical.rs` (the same bytes as miette's handler, which the tests here check,
+//! for a fraction of its cost per finding).
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use rayon::prelude::*;
 
 use super::escape::{is_unsafe, push_escaped, terminal, terminal_lines};
+use super::graphical::Graphical;
 use super::{Counts, PlacementCounts, path_of, plural};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
@@ -262,7 +265,7 @@ impl SourceCode for FindingSource<'_> {
 /// A finding as miette renders it: the diagnostic with the files it points into.
 struct Snippet<'s> {
     diagnostic: MietteDiagnostic,
-    source: &'s FindingSource<'s>,
+    source: &'s (dyn SourceCode + 's),
 }
 
 impl fmt::Debug for Snippet<'_> {
@@ -300,10 +303,19 @@ impl Diagnostic for Snippet<'_> {
     }
 }
 
-/// Renders findings one after the other: one handler, each file prepared once.
+/// The theme of the report.
+fn theme(color: bool) -> GraphicalTheme {
+    if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    }
+}
+
+/// Renders findings one after the other: one theme, each file prepared once.
 struct Renderer<'a> {
     analysis: &'a Analysis,
-    handler: GraphicalReportHandler,
+    graphical: Graphical,
     sources: HashMap<FileId, SnippetSource<'a>>,
 }
 
@@ -311,11 +323,6 @@ impl<'a> Renderer<'a> {
     /// A renderer for `findings`: the snippet source of every file they point into is
     /// prepared here, once, so that findings can then be rendered side by side.
     fn new(analysis: &'a Analysis, color: bool, findings: &[Finding]) -> Renderer<'a> {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
         let mut files: Vec<FileId> = findings
             .iter()
             .flat_map(|f| std::iter::once(f.loc.file).chain(f.labels.iter().map(|l| l.loc.file)))
@@ -334,14 +341,7 @@ impl<'a> Renderer<'a> {
             .collect();
         Renderer {
             analysis,
-            handler: GraphicalReportHandler::new_themed(theme)
-                .with_width(100)
-                // Messages are wrapped at spaces only, so an ARN, a path or a URL stays
-                // whole and can be copied; the default, ICU's Unicode line breaking, also
-                // broke after `/` and `-`, and took a third of the time of a report with
-                // many findings.
-                .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-                .with_links(false),
+            graphical: Graphical::new(theme(color)),
             sources,
         }
     }
@@ -411,7 +411,7 @@ impl<'a> Renderer<'a> {
             source: &source,
         };
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &snippet).is_err() {
+        if self.graphical.render_report(&mut out, &snippet).is_err() {
             out = format!(
                 "{}:{}:{}: {} {}\n",
                 terminal(path),
@@ -523,6 +523,204 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miette::GraphicalReportHandler;
+
+    /// The handler the report was rendered with before `emit/graphical.rs` drew it, and
+    /// which it must match byte for byte.
+    fn miette_handler(color: bool) -> GraphicalReportHandler {
+        GraphicalReportHandler::new_themed(theme(color))
+            .with_width(100)
+            // Messages are wrapped at spaces only, so an ARN, a path or a URL stays whole and
+            // can be copied; the default, ICU's Unicode line breaking, also broke after `/`
+            // and `-`.
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_links(false)
+    }
+
+    /// A small deterministic generator (xorshift), so that every run tests the same cases.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+        fn pick<'x, T>(&mut self, items: &'x [T]) -> &'x T {
+            &items[self.below(items.len())]
+        }
+    }
+
+    /// Files of every shape a snippet meets.
+    const TEXTS: &[&str] = &[
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n",
+        "a: 1\r\nb:\t2\r\n\tc: [x, y]\r\nd: \"\u{e9}t\u{e9}\"\r\n",
+        "k: \u{6f22}\u{5b57}\u{3067}\u{3059}\nemoji: \u{1f680} go\nz: \u{301}x\n",
+        "x: 1\n\n\n\ny: 2",
+        "",
+        "one line no end",
+        "a: \x1b[2J\x07x\rb: y\n\u{202e}c: d\n",
+        "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\nl10\nl11\nl12\nl13\nl14\nl15\nl16\nl17\nl18\nl19\nl20\nl21\nl22\nl23\nl24\nl25\nl26\nl27\nl28\nl29\nl30\nl31\nl32\nl33\nl34\nl35\nl36\nl37\nl38\nl39\nl40\nl41\nl42\nl43\nl44\nl45\nl46\nl47\nl48\nl49\nl50\nl51\nl52\nl53\nl54\nl55\nl56\nl57\nl58\nl59\nl60\nl61\nl62\nl63\nl64\nl65\nl66\nl67\nl68\nl69\nl70\nl71\nl72\nl73\nl74\nl75\nl76\nl77\nl78\nl79\nl80\nl81\nl82\nl83\nl84\nl85\nl86\nl87\nl88\nl89\nl90\nl91\nl92\nl93\nl94\nl95\nl96\nl97\nl98\nl99\nl100\nl101\nl102\n",
+        "short\na much longer line with many words in it, more than fits anywhere at all, and then some more text to be sure it is long\n\tindented: tab\n  - item\n",
+        "key: |\n  block\n  text\n\nlast: x\n",
+        "trailing: spaces   \nend\n\n",
+    ];
+
+    const MESSAGES: &[&str] = &[
+        "short",
+        "pods.yaml:8:11: container `c` of Pod `p` has no CPU or memory request (nor limit); it lands on Fargate profile `all` of cluster `prod`, which sizes the pod from its containers' requests alone (0.25 vCPU and 0.5 GB for none at all): this one gets `0.25vCPU 0.5GB`",
+        "image `nginx` comes from Docker Hub, not ECR; it is pulled through a NAT gateway and non-ECR images need `imagePullSecrets` if private, see-also-the-well-known-hyphenated-words and --flags-like-this or a--b",
+        "arn:aws:iam::123456789012:role/an-extremely-long-role-name-that-cannot-fit-on-one-line-of-the-report-at-all-whatever-happens-to-it-here ok",
+        "\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57} \u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57} wide words wrap by columns \u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57} \u{1f680}\u{1f680}\u{1f680} \u{e9}\u{301} end",
+        "two lines\nof message, the second one long enough to wrap around the end of the report width for sure yes",
+        "  leading spaces and  double  spaces   and trailing   ",
+        "\ttab in message with words that go on and on until they reach the end of the line and beyond it",
+        "",
+        "x-y z-",
+    ];
+
+    const LABELS: &[Option<&str>] = &[
+        None,
+        Some("here"),
+        Some("Fargate profile `all` selects the pods"),
+        Some("first line\nsecond line"),
+        Some(""),
+        Some("\u{6f22}\u{5b57} label"),
+    ];
+
+    const HELPS: &[Option<&str>] = &[
+        None,
+        Some("drop it"),
+        Some(
+            "copy the image to ECR (or use ECR Public, or an ECR pull-through cache) so that pods pull it through VPC endpoints; or allow the registry in the configuration",
+        ),
+        Some(
+            "a\nb that is long enough to wrap over the line end of the help text when it is rendered by both of the renderers",
+        ),
+    ];
+
+    /// A random span of `text`: on character boundaries, empty or not, sometimes over
+    /// several lines or at the very end.
+    fn span_of(rng: &mut Rng, text: &str) -> (usize, usize) {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .collect();
+        let start = *rng.pick(&bounds);
+        let end = match rng.below(4) {
+            0 => start,
+            1 => text.len(),
+            _ => {
+                let ahead: Vec<usize> = bounds.iter().copied().filter(|b| *b >= start).collect();
+                ahead[rng.below(ahead.len().min(12))]
+            }
+        };
+        (start, end - start)
+    }
+
+    /// Renders `snippet` with miette's handler and with ours; both must give the same bytes.
+    fn assert_same(snippet: &Snippet<'_>, color: bool, case: &str) {
+        let mut theirs = String::new();
+        let theirs_ok = miette_handler(color)
+            .render_report(&mut theirs, snippet)
+            .is_ok();
+        let mut ours = String::new();
+        let ours_ok = Graphical::new(theme(color))
+            .render_report(&mut ours, snippet)
+            .is_ok();
+        assert_eq!(ours_ok, theirs_ok, "{case}");
+        if theirs_ok {
+            assert_eq!(
+                ours, theirs,
+                "{case}\n--- ours:\n{ours}\n--- miette:\n{theirs}"
+            );
+        }
+    }
+
+    fn diagnostic(rng: &mut Rng, labels: Vec<LabeledSpan>) -> MietteDiagnostic {
+        let severity = *rng.pick(&[
+            miette::Severity::Error,
+            miette::Severity::Warning,
+            miette::Severity::Advice,
+        ]);
+        let mut message = rng.pick(MESSAGES).to_string();
+        if rng.below(3) == 0 {
+            message = terminal(&message).into_owned();
+        }
+        let mut d = MietteDiagnostic::new(message)
+            .with_severity(severity)
+            .with_labels(labels);
+        if rng.below(8) != 0 {
+            d = d
+                .with_code("FL211 missing-resource-requests")
+                .with_url("fargate-lint explain FL211");
+        }
+        if let Some(help) = rng.pick(HELPS) {
+            d = d.with_help(*help);
+        }
+        d
+    }
+
+    #[test]
+    fn draws_what_miette_draws_for_findings_in_our_sources() {
+        let prepared: Vec<SnippetSource<'_>> = TEXTS
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SnippetSource::new(&format!("dir/f{i}.yaml"), t))
+            .collect();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for case in 0..6000 {
+            // One to three files, the finding's own first.
+            let files: Vec<usize> = (0..1 + rng.below(3))
+                .map(|_| rng.below(prepared.len()))
+                .collect();
+            let source = FindingSource::new(files.iter().map(|f| &prepared[*f]));
+            let mut labels = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let part = rng.below(source.parts.len());
+                let (base, file) = source.parts[part];
+                let (start, len) = span_of(&mut rng, &file.text);
+                let label = rng.pick(LABELS).map(str::to_string);
+                labels.push(LabeledSpan::new(label, base + start, len));
+            }
+            let color = rng.below(2) == 0;
+            let snippet = Snippet {
+                diagnostic: diagnostic(&mut rng, labels),
+                source: &source,
+            };
+            assert_same(
+                &snippet,
+                color,
+                &format!("case {case}: {files:?} {snippet:?}"),
+            );
+        }
+    }
+
+    #[test]
+    fn draws_what_miette_draws_for_findings_in_plain_text() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for case in 0..4000 {
+            let text: &str = *rng.pick(TEXTS);
+            let mut labels = Vec::new();
+            for _ in 0..rng.below(5) {
+                let (start, len) = span_of(&mut rng, text);
+                labels.push(LabeledSpan::new(
+                    rng.pick(LABELS).map(str::to_string),
+                    start,
+                    len,
+                ));
+            }
+            let color = rng.below(2) == 0;
+            let snippet = Snippet {
+                diagnostic: diagnostic(&mut rng, labels),
+                source: &text,
+            };
+            assert_same(&snippet, color, &format!("case {case}: {snippet:?}"));
+        }
+    }
 
     /// What miette reads from `source` for a span at `offset`, `len` long.
     fn read(
