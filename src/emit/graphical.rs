@@ -18,8 +18,9 @@
 
 use std::fmt::{self, Write};
 
-use miette::SpanContents;
-use miette::{Diagnostic, GraphicalTheme, LabeledSpan, Severity, SourceCode, SourceSpan};
+use std::collections::HashMap;
+
+use miette::{GraphicalTheme, LabeledSpan, MietteError, Severity, SourceSpan};
 use owo_colors::Style;
 use unicode_width_01::UnicodeWidthChar;
 
@@ -32,37 +33,106 @@ const CONTEXT_LINES: usize = 1;
 /// Columns of a tab in a snippet.
 const TAB_WIDTH: usize = 4;
 
+/// What a snippet is drawn from: the contents miette's `SourceCode::read_span` gives, without
+/// its box and its name's copy.
+pub(super) trait Source {
+    fn read(
+        &self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Contents<'_>, MietteError>;
+}
+
+/// The lines around a span: what miette's `SpanContents` holds.
+pub(super) struct Contents<'a> {
+    /// The text of the lines.
+    pub(super) data: &'a [u8],
+    /// Where they start in the source, and how long they are (which miette's handler
+    /// does not look at; miette's `SpanContents` made of them does).
+    pub(super) offset: usize,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) len: usize,
+    /// The line (from 0) and column of the first.
+    pub(super) line: usize,
+    pub(super) column: usize,
+    /// What miette's `line_count` says: two labels whose snippets are closer merge.
+    pub(super) line_count: usize,
+    /// The name shown in the snippet's header.
+    pub(super) name: Option<&'a str>,
+}
+
+/// One finding as the report shows it.
+pub(super) struct Report<'a> {
+    pub(super) severity: Severity,
+    pub(super) code: Option<&'a str>,
+    pub(super) url: Option<&'a str>,
+    pub(super) message: &'a str,
+    pub(super) help: Option<&'a str>,
+    pub(super) labels: Vec<LabeledSpan>,
+}
+
+/// Help texts already wrapped: findings of one rule repeat theirs.
+#[derive(Default)]
+pub(super) struct HelpCache(HashMap<String, String>);
+
 /// Draws reports in one theme.
 pub(super) struct Graphical {
     theme: GraphicalTheme,
+    /// The first and the other lines' indentation of a message, per severity (error,
+    /// warning, advice).
+    message_indents: [(String, String); 3],
+    /// The first line's of the help.
+    help_indent: String,
 }
 
 impl Graphical {
     pub(super) fn new(theme: GraphicalTheme) -> Graphical {
-        Graphical { theme }
+        let indents = |style: Style, icon: &str| {
+            (
+                format!("  {} ", style.style(icon)),
+                format!("  {} ", style.style(theme.characters.vbar)),
+            )
+        };
+        Graphical {
+            message_indents: [
+                indents(theme.styles.error, &theme.characters.error),
+                indents(theme.styles.warning, &theme.characters.warning),
+                indents(theme.styles.advice, &theme.characters.advice),
+            ],
+            help_indent: theme.styles.help.style("  help: ").to_string(),
+            theme,
+        }
     }
 
-    /// The report of `diagnostic` into `f`, as miette's `render_report` writes it.
-    pub(super) fn render_report(&self, f: &mut String, diagnostic: &dyn Diagnostic) -> fmt::Result {
-        self.render_header(f, diagnostic)?;
-        self.render_message(f, diagnostic)?;
-        self.render_snippets(f, diagnostic, diagnostic.source_code())?;
-        self.render_footer(f, diagnostic)
+    /// The report of `report` into `f`, as miette's `render_report` writes it.
+    pub(super) fn render(
+        &self,
+        f: &mut String,
+        report: &Report<'_>,
+        source: Option<&dyn Source>,
+        help_cache: &mut HelpCache,
+    ) -> fmt::Result {
+        self.render_header(f, report)?;
+        self.render_message(f, report);
+        self.render_snippets(f, report, source)?;
+        self.render_footer(f, report, help_cache);
+        Ok(())
     }
 
-    fn severity_style(&self, diagnostic: &dyn Diagnostic) -> Style {
-        match diagnostic.severity() {
-            Some(Severity::Error) | None => self.theme.styles.error,
-            Some(Severity::Warning) => self.theme.styles.warning,
-            Some(Severity::Advice) => self.theme.styles.advice,
+    fn severity_style(&self, report: &Report<'_>) -> Style {
+        match report.severity {
+            Severity::Error => self.theme.styles.error,
+            Severity::Warning => self.theme.styles.warning,
+            Severity::Advice => self.theme.styles.advice,
         }
     }
 
     /// The code and, in parentheses, the URL as text (`with_links(false)`).
-    fn render_header(&self, f: &mut String, diagnostic: &dyn Diagnostic) -> fmt::Result {
-        if let Some(code) = diagnostic.code() {
-            write!(f, "{}", self.severity_style(diagnostic).style(code))?;
-            if let Some(url) = diagnostic.url() {
+    fn render_header(&self, f: &mut String, report: &Report<'_>) -> fmt::Result {
+        if let Some(code) = report.code {
+            write!(f, "{}", self.severity_style(report).style(code))?;
+            if let Some(url) = report.url {
                 write!(f, " ({})", self.theme.styles.link.style(url))?;
             }
             f.push_str("\n\n");
@@ -71,53 +141,50 @@ impl Graphical {
     }
 
     /// The message under the severity's icon (miette's `render_causes` without a cause).
-    fn render_message(&self, f: &mut String, diagnostic: &dyn Diagnostic) -> fmt::Result {
-        let style = self.severity_style(diagnostic);
-        let icon = match diagnostic.severity() {
-            Some(Severity::Error) | None => &self.theme.characters.error,
-            Some(Severity::Warning) => &self.theme.characters.warning,
-            Some(Severity::Advice) => &self.theme.characters.advice,
-        };
-        let initial = format!("  {} ", style.style(icon));
-        let rest = format!("  {} ", style.style(self.theme.characters.vbar));
-        fill(
-            f,
-            &diagnostic.to_string(),
-            &Wrap::new(WIDTH - 2, &initial, &rest),
-        );
+    fn render_message(&self, f: &mut String, report: &Report<'_>) {
+        let (initial, rest) = &self.message_indents[match report.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Advice => 2,
+        }];
+        fill(f, report.message, &Wrap::new(WIDTH - 2, initial, rest));
         f.push('\n');
-        Ok(())
     }
 
-    fn render_footer(&self, f: &mut String, diagnostic: &dyn Diagnostic) -> fmt::Result {
-        if let Some(help) = diagnostic.help() {
-            let initial = self.theme.styles.help.style("  help: ").to_string();
-            let wrap = Wrap::new(WIDTH - 2, &initial, "        ");
-            fill(f, &help.to_string(), &wrap);
+    fn render_footer(&self, f: &mut String, report: &Report<'_>, cache: &mut HelpCache) {
+        if let Some(help) = report.help {
+            if let Some(wrapped) = cache.0.get(help) {
+                f.push_str(wrapped);
+            } else {
+                let mut wrapped = String::new();
+                fill(
+                    &mut wrapped,
+                    help,
+                    &Wrap::new(WIDTH - 2, &self.help_indent, "        "),
+                );
+                f.push_str(&wrapped);
+                cache.0.insert(help.to_string(), wrapped);
+            }
             f.push('\n');
         }
-        Ok(())
     }
 
     fn render_snippets(
         &self,
         f: &mut String,
-        diagnostic: &dyn Diagnostic,
-        source: Option<&dyn SourceCode>,
+        report: &Report<'_>,
+        source: Option<&dyn Source>,
     ) -> fmt::Result {
         let Some(source) = source else {
             return Ok(());
         };
-        let Some(labels) = diagnostic.labels() else {
-            return Ok(());
-        };
-        let mut labels = labels.collect::<Vec<_>>();
+        let mut labels = report.labels.clone();
         labels.sort_unstable_by_key(|l| l.inner().offset());
 
         // Each context: the span it covers, and the lines miette read for it.
         let mut contexts: Vec<(SourceSpan, usize, usize)> = Vec::with_capacity(labels.len());
         for right in &labels {
-            let right_conts = match source.read_span(right.inner(), CONTEXT_LINES, CONTEXT_LINES) {
+            let right_conts = match source.read(right.inner(), CONTEXT_LINES, CONTEXT_LINES) {
                 Ok(conts) => conts,
                 Err(err) => {
                     let styles = &self.theme.styles;
@@ -133,8 +200,7 @@ impl Graphical {
                     return Ok(());
                 }
             };
-            let (right_line, right_count) = (right_conts.line(), right_conts.line_count());
-            drop(right_conts);
+            let (right_line, right_count) = (right_conts.line, right_conts.line_count);
             if let Some((left, left_line, left_count)) = contexts.last().copied() {
                 // The snippets overlap: one of both.
                 if left_line + left_count >= right_line {
@@ -144,9 +210,8 @@ impl Graphical {
                         left.offset().into(),
                         left_end.max(right_end) - left.offset(),
                     );
-                    if let Ok(new_conts) = source.read_span(&new_span, CONTEXT_LINES, CONTEXT_LINES)
-                    {
-                        let (line, count) = (new_conts.line(), new_conts.line_count());
+                    if let Ok(new_conts) = source.read(&new_span, CONTEXT_LINES, CONTEXT_LINES) {
+                        let (line, count) = (new_conts.line, new_conts.line_count);
                         contexts.pop();
                         contexts.push((new_span, line, count));
                         continue;
@@ -173,7 +238,7 @@ impl Graphical {
     fn render_context(
         &self,
         f: &mut String,
-        source: &dyn SourceCode,
+        source: &dyn Source,
         context: &SourceSpan,
         labels: &[LabeledSpan],
         spans: &[FancySpan],
@@ -209,28 +274,26 @@ impl Graphical {
         f.push(chars.ltop);
         f.push(chars.hbar);
         let primary_contents = match primary_label {
-            Some(label) => source
-                .read_span(label.inner(), 0, 0)
-                .map_err(|_| fmt::Error)?,
+            Some(label) => source.read(label.inner(), 0, 0).map_err(|_| fmt::Error)?,
             None => contents,
         };
-        if let Some(name) = primary_contents.name() {
+        if let Some(name) = primary_contents.name {
             writeln!(
                 f,
                 "[{}]",
                 self.theme.styles.link.style(format_args!(
                     "{}:{}:{}",
                     name,
-                    primary_contents.line() + 1,
-                    primary_contents.column() + 1
+                    primary_contents.line + 1,
+                    primary_contents.column + 1
                 ))
             )?;
         } else if lines.len() > 1 {
             writeln!(
                 f,
                 "[{}:{}]",
-                primary_contents.line() + 1,
-                primary_contents.column() + 1
+                primary_contents.line + 1,
+                primary_contents.column + 1
             )?;
         } else {
             for _ in 0..3 {
@@ -680,16 +743,16 @@ impl Line {
 
 /// The lines of the context around `span`, as miette's `get_lines` splits them.
 fn get_lines<'a>(
-    source: &'a dyn SourceCode,
+    source: &'a dyn Source,
     span: &SourceSpan,
-) -> Result<(Box<dyn SpanContents<'a> + 'a>, Vec<Line>), fmt::Error> {
+) -> Result<(Contents<'a>, Vec<Line>), fmt::Error> {
     let data = source
-        .read_span(span, CONTEXT_LINES, CONTEXT_LINES)
+        .read(span, CONTEXT_LINES, CONTEXT_LINES)
         .map_err(|_| fmt::Error)?;
-    let context = String::from_utf8_lossy(data.data());
-    let mut line = data.line();
-    let mut column = data.column();
-    let mut offset = data.span().offset();
+    let context = String::from_utf8_lossy(data.data);
+    let mut line = data.line;
+    let mut column = data.column;
+    let mut offset = data.offset;
     let mut line_offset = offset;
     let mut line_str = String::new();
     let mut lines = Vec::with_capacity(3);

@@ -8,17 +8,13 @@
 //! for a fraction of its cost per finding).
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    Diagnostic, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan};
 use rayon::prelude::*;
 
 use super::escape::{is_unsafe, push_escaped, terminal, terminal_lines};
-use super::graphical::Graphical;
+use super::graphical::{Contents, Graphical, HelpCache, Report, Source};
 use super::{Counts, PlacementCounts, path_of, plural};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
@@ -143,17 +139,17 @@ impl<'a> SnippetSource<'a> {
     }
 }
 
-impl SourceCode for SnippetSource<'_> {
+impl Source for SnippetSource<'_> {
     /// What miette's own `str` source gives for `span`, read from a window of the lines
     /// around it and moved back to where the window is in the text: the window starts at a
     /// line start more than `before` lines above the span and ends more than `after` lines
     /// below it, so miette's scan sees the same lines it would see from the file's start.
-    fn read_span<'s>(
-        &'s self,
+    fn read(
+        &self,
         span: &SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
+    ) -> Result<Contents<'_>, MietteError> {
         let start = span.offset();
         let end = start.saturating_add(span.len());
         // One line more than `before`: miette's scan treats an empty span at its very
@@ -168,23 +164,24 @@ impl SourceCode for SnippetSource<'_> {
             .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new((start - from).into(), span.len());
         let inner = window.read_span(&local, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
-            inner.line() + first,
-            inner.column(),
+        Ok(Contents {
+            data: inner.data(),
+            offset: inner.span().offset() + from,
+            len: inner.span().len(),
+            line: inner.line() + first,
+            column: inner.column(),
             // miette merges two labels' snippets into one of all the lines between them when
             // the first's line plus this count reaches the second's line. Its own sources
             // count the lines from the start of the source, so two labels merge whenever the
             // second is above about twice the first's line, however far apart: deep in a long
             // file, each finding would print thousands of lines. Here: the lines of the
             // contents and MERGE_GAP, so near labels still share a snippet and far ones do not.
-            inner
+            line_count: inner
                 .line_count()
                 .saturating_sub(inner.line())
                 .saturating_add(MERGE_GAP),
-        )))
+            name: Some(&self.name),
+        })
     }
 }
 
@@ -231,13 +228,13 @@ impl<'s> FindingSource<'s> {
     }
 }
 
-impl SourceCode for FindingSource<'_> {
-    fn read_span<'a>(
-        &'a self,
+impl Source for FindingSource<'_> {
+    fn read(
+        &self,
         span: &SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    ) -> Result<Contents<'_>, MietteError> {
         let start = span.offset();
         let at = self.parts.partition_point(|(base, _)| *base <= start);
         let (base, source) = at
@@ -250,56 +247,11 @@ impl SourceCode for FindingSource<'_> {
             return Err(MietteError::OutOfBounds);
         }
         let local = SourceSpan::new((start - base).into(), span.len());
-        let inner = source.read_span(&local, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            inner.name().unwrap_or_default().to_string(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
-            inner.line(),
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
-}
-
-/// A finding as miette renders it: the diagnostic with the files it points into.
-struct Snippet<'s> {
-    diagnostic: MietteDiagnostic,
-    source: &'s (dyn SourceCode + 's),
-}
-
-impl fmt::Debug for Snippet<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.diagnostic, f)
-    }
-}
-
-impl fmt::Display for Snippet<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.diagnostic, f)
-    }
-}
-
-impl std::error::Error for Snippet<'_> {}
-
-impl Diagnostic for Snippet<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.code()
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        self.diagnostic.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.help()
-    }
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.url()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.diagnostic.labels()
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        let inner = source.read(&local, before, after)?;
+        Ok(Contents {
+            offset: inner.offset + base,
+            ..inner
+        })
     }
 }
 
@@ -346,7 +298,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn finding(&self, f: &Finding) -> String {
+    fn finding(&self, f: &Finding, help_cache: &mut HelpCache) -> String {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
         // The finding's own file, then each other file a label points into, once.
@@ -367,16 +319,14 @@ impl<'a> Renderer<'a> {
                 None => format!(" (suppressed by {})", s.source),
             },
         };
-        let mut diag = MietteDiagnostic::new(terminal(&format!(
+        let message = terminal(&format!(
             "{path}:{}:{}: {}{suppressed}",
             start.line, start.column, f.message
-        )))
-        .with_code(format!("{} {}", f.code, f.rule))
-        .with_severity(severity(f.severity))
-        .with_url(format!("fargate-lint explain {}", f.code));
-        if let Some(help) = &f.help {
-            diag = diag.with_help(terminal(help));
-        }
+        ))
+        .into_owned();
+        let code = format!("{} {}", f.code, f.rule);
+        let url = format!("fargate-lint explain {}", f.code);
+        let help = f.help.as_deref().map(terminal);
         let mut labels: Vec<LabeledSpan> = source
             .label(0, text_of(f.loc.file), f.loc, None)
             .into_iter()
@@ -406,12 +356,20 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let snippet = Snippet {
-            diagnostic: diag.with_labels(labels),
-            source: &source,
+        let report = Report {
+            severity: severity(f.severity),
+            code: Some(&code),
+            url: Some(&url),
+            message: &message,
+            help: help.as_deref(),
+            labels,
         };
         let mut out = String::new();
-        if self.graphical.render_report(&mut out, &snippet).is_err() {
+        if self
+            .graphical
+            .render(&mut out, &report, Some(&source), help_cache)
+            .is_err()
+        {
             out = format!(
                 "{}:{}:{}: {} {}\n",
                 terminal(path),
@@ -503,8 +461,9 @@ pub fn write(
             .par_chunks(RENDER_CHUNK)
             .map(|chunk| {
                 let mut piece = String::new();
+                let mut help_cache = HelpCache::default();
                 for f in chunk {
-                    piece.push_str(&renderer.finding(f));
+                    piece.push_str(&renderer.finding(f, &mut help_cache));
                     piece.push('\n');
                 }
                 terminal_lines(piece)
@@ -523,7 +482,115 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use miette::GraphicalReportHandler;
+    use miette::{
+        Diagnostic, GraphicalReportHandler, MietteDiagnostic, MietteSpanContents, SpanContents,
+    };
+    use std::fmt;
+
+    /// Contents as miette's sources give them.
+    fn boxed<'a>(
+        c: Result<Contents<'a>, MietteError>,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let c = c?;
+        let span = SourceSpan::new(c.offset.into(), c.len);
+        Ok(Box::new(match c.name {
+            Some(name) => MietteSpanContents::new_named(
+                name.to_string(),
+                c.data,
+                span,
+                c.line,
+                c.column,
+                c.line_count,
+            ),
+            None => MietteSpanContents::new(c.data, span, c.line, c.column, c.line_count),
+        }))
+    }
+
+    impl SourceCode for SnippetSource<'_> {
+        fn read_span<'a>(
+            &'a self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+            boxed(self.read(span, before, after))
+        }
+    }
+
+    impl SourceCode for FindingSource<'_> {
+        fn read_span<'a>(
+            &'a self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+            boxed(self.read(span, before, after))
+        }
+    }
+
+    /// A plain text as ours to draw: what miette's `str` source reads.
+    struct Plain<'a>(&'a str);
+
+    impl Source for Plain<'_> {
+        fn read(
+            &self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Contents<'_>, MietteError> {
+            let c = self.0.read_span(span, before, after)?;
+            Ok(Contents {
+                data: c.data(),
+                offset: c.span().offset(),
+                len: c.span().len(),
+                line: c.line(),
+                column: c.column(),
+                line_count: c.line_count(),
+                name: None,
+            })
+        }
+    }
+
+    /// A finding as miette renders it: the diagnostic with the files it points into.
+    struct Snippet<'s> {
+        diagnostic: MietteDiagnostic,
+        source: &'s (dyn SourceCode + 's),
+    }
+
+    impl fmt::Debug for Snippet<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(&self.diagnostic, f)
+        }
+    }
+
+    impl fmt::Display for Snippet<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(&self.diagnostic, f)
+        }
+    }
+
+    impl std::error::Error for Snippet<'_> {}
+
+    impl Diagnostic for Snippet<'_> {
+        fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            self.diagnostic.code()
+        }
+        fn severity(&self) -> Option<miette::Severity> {
+            self.diagnostic.severity()
+        }
+        fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            self.diagnostic.help()
+        }
+        fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            self.diagnostic.url()
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            self.diagnostic.labels()
+        }
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            Some(self.source)
+        }
+    }
 
     /// The handler the report was rendered with before `emit/graphical.rs` drew it, and
     /// which it must match byte for byte.
@@ -621,21 +688,49 @@ mod tests {
         (start, end - start)
     }
 
-    /// Renders `snippet` with miette's handler and with ours; both must give the same bytes.
-    fn assert_same(snippet: &Snippet<'_>, color: bool, case: &str) {
+    /// Ours, per theme (without and with colour), each with its help cache.
+    fn ours() -> [(Graphical, HelpCache); 2] {
+        [false, true].map(|color| (Graphical::new(theme(color)), HelpCache::default()))
+    }
+
+    /// Renders `snippet` with miette's handler and with ours (from `source`, the same text
+    /// as the snippet's); both must give the same bytes.
+    fn assert_same(
+        snippet: &Snippet<'_>,
+        source: &dyn Source,
+        color: bool,
+        ours: &mut [(Graphical, HelpCache); 2],
+        case: &str,
+    ) {
         let mut theirs = String::new();
         let theirs_ok = miette_handler(color)
             .render_report(&mut theirs, snippet)
             .is_ok();
-        let mut ours = String::new();
-        let ours_ok = Graphical::new(theme(color))
-            .render_report(&mut ours, snippet)
+        let d: &dyn Diagnostic = snippet;
+        let (code, url, help) = (
+            d.code().map(|c| c.to_string()),
+            d.url().map(|u| u.to_string()),
+            d.help().map(|h| h.to_string()),
+        );
+        let message = d.to_string();
+        let report = Report {
+            severity: d.severity().unwrap_or(miette::Severity::Error),
+            code: code.as_deref(),
+            url: url.as_deref(),
+            message: &message,
+            help: help.as_deref(),
+            labels: d.labels().map(Iterator::collect).unwrap_or_default(),
+        };
+        let (graphical, cache) = &mut ours[usize::from(color)];
+        let mut mine = String::new();
+        let ours_ok = graphical
+            .render(&mut mine, &report, Some(source), cache)
             .is_ok();
         assert_eq!(ours_ok, theirs_ok, "{case}");
         if theirs_ok {
             assert_eq!(
-                ours, theirs,
-                "{case}\n--- ours:\n{ours}\n--- miette:\n{theirs}"
+                mine, theirs,
+                "{case}\n--- ours:\n{mine}\n--- miette:\n{theirs}"
             );
         }
     }
@@ -672,6 +767,7 @@ mod tests {
             .map(|(i, t)| SnippetSource::new(&format!("dir/f{i}.yaml"), t))
             .collect();
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut ours = ours();
         for case in 0..6000 {
             // One to three files, the finding's own first.
             let files: Vec<usize> = (0..1 + rng.below(3))
@@ -693,7 +789,9 @@ mod tests {
             };
             assert_same(
                 &snippet,
+                &source,
                 color,
+                &mut ours,
                 &format!("case {case}: {files:?} {snippet:?}"),
             );
         }
@@ -702,8 +800,9 @@ mod tests {
     #[test]
     fn draws_what_miette_draws_for_findings_in_plain_text() {
         let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut ours = ours();
         for case in 0..4000 {
-            let text: &str = *rng.pick(TEXTS);
+            let text = *rng.pick::<&str>(TEXTS);
             let mut labels = Vec::new();
             for _ in 0..rng.below(5) {
                 let (start, len) = span_of(&mut rng, text);
@@ -718,7 +817,13 @@ mod tests {
                 diagnostic: diagnostic(&mut rng, labels),
                 source: &text,
             };
-            assert_same(&snippet, color, &format!("case {case}: {snippet:?}"));
+            assert_same(
+                &snippet,
+                &Plain(text),
+                color,
+                &mut ours,
+                &format!("case {case}: {snippet:?}"),
+            );
         }
     }
 
