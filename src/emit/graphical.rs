@@ -45,6 +45,7 @@ pub(super) trait Source {
 }
 
 /// The lines around a span: what miette's `SpanContents` holds.
+#[derive(Clone, Copy)]
 pub(super) struct Contents<'a> {
     /// The text of the lines.
     pub(super) data: &'a [u8],
@@ -181,8 +182,9 @@ impl Graphical {
         let mut labels = report.labels.clone();
         labels.sort_unstable_by_key(|l| l.inner().offset());
 
-        // Each context: the span it covers, and the lines miette read for it.
-        let mut contexts: Vec<(SourceSpan, usize, usize)> = Vec::with_capacity(labels.len());
+        // Each context: the span it covers and the lines read for it (miette reads them once
+        // more to draw them, the same).
+        let mut contexts: Vec<(SourceSpan, Contents<'_>)> = Vec::with_capacity(labels.len());
         for right in &labels {
             let right_conts = match source.read(right.inner(), CONTEXT_LINES, CONTEXT_LINES) {
                 Ok(conts) => conts,
@@ -200,10 +202,9 @@ impl Graphical {
                     return Ok(());
                 }
             };
-            let (right_line, right_count) = (right_conts.line, right_conts.line_count);
-            if let Some((left, left_line, left_count)) = contexts.last().copied() {
+            if let Some((left, left_conts)) = contexts.last().copied() {
                 // The snippets overlap: one of both.
-                if left_line + left_count >= right_line {
+                if left_conts.line + left_conts.line_count >= right_conts.line {
                     let left_end = left.offset() + left.len();
                     let right_end = right.offset() + right.len();
                     let new_span = SourceSpan::new(
@@ -211,14 +212,13 @@ impl Graphical {
                         left_end.max(right_end) - left.offset(),
                     );
                     if let Ok(new_conts) = source.read(&new_span, CONTEXT_LINES, CONTEXT_LINES) {
-                        let (line, count) = (new_conts.line, new_conts.line_count);
                         contexts.pop();
-                        contexts.push((new_span, line, count));
+                        contexts.push((new_span, new_conts));
                         continue;
                     }
                 }
             }
-            contexts.push((*right.inner(), right_line, right_count));
+            contexts.push((*right.inner(), right_conts));
         }
         if contexts.is_empty() {
             return Ok(());
@@ -229,8 +229,8 @@ impl Graphical {
             .zip(self.theme.styles.highlights.iter().copied().cycle())
             .map(|(label, style)| FancySpan::new(label.label(), *label.inner(), style))
             .collect::<Vec<_>>();
-        for (context, _, _) in contexts {
-            self.render_context(f, source, &context, &labels, &spans)?;
+        for (context, contents) in contexts {
+            self.render_context(f, source, &context, contents, &labels, &spans)?;
         }
         Ok(())
     }
@@ -240,10 +240,11 @@ impl Graphical {
         f: &mut String,
         source: &dyn Source,
         context: &SourceSpan,
+        contents: Contents<'_>,
         labels: &[LabeledSpan],
         spans: &[FancySpan],
     ) -> fmt::Result {
-        let (contents, lines) = get_lines(source, context)?;
+        let lines = get_lines(&contents);
         let chars = &self.theme.characters;
 
         // The first label within the context is the reference for line and column (miette
@@ -457,10 +458,21 @@ impl Graphical {
     }
 
     fn write_linum(&self, f: &mut String, width: usize, linum: usize) -> fmt::Result {
+        let style = self.theme.styles.linum;
+        if style.is_plain() {
+            // The same as below, without the formatter's padding machinery: right-aligned.
+            f.push(' ');
+            push_spaces(f, width.saturating_sub(decimal_width(linum)));
+            write!(f, "{linum}")?;
+            f.push(' ');
+            f.push(self.theme.characters.vbar);
+            f.push(' ');
+            return Ok(());
+        }
         write!(
             f,
             " {:width$} {} ",
-            self.theme.styles.linum.style(linum),
+            style.style(linum),
             self.theme.characters.vbar,
         )
     }
@@ -741,14 +753,8 @@ impl Line {
     }
 }
 
-/// The lines of the context around `span`, as miette's `get_lines` splits them.
-fn get_lines<'a>(
-    source: &'a dyn Source,
-    span: &SourceSpan,
-) -> Result<(Contents<'a>, Vec<Line>), fmt::Error> {
-    let data = source
-        .read(span, CONTEXT_LINES, CONTEXT_LINES)
-        .map_err(|_| fmt::Error)?;
+/// The lines of `data`, the contents read for a context, as miette's `get_lines` splits them.
+fn get_lines(data: &Contents<'_>) -> Vec<Line> {
     let context = String::from_utf8_lossy(data.data);
     let mut line = data.line;
     let mut column = data.column;
@@ -795,8 +801,7 @@ fn get_lines<'a>(
             line_offset = offset;
         }
     }
-    drop(context);
-    Ok((data, lines))
+    lines
 }
 
 /// The columns of each character of `text`: a tab to the next multiple of [`TAB_WIDTH`], an

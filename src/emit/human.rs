@@ -298,7 +298,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn finding(&self, f: &Finding, help_cache: &mut HelpCache) -> String {
+    /// The report of `f`, appended to `out`.
+    fn finding(&self, f: &Finding, help_cache: &mut HelpCache, out: &mut String) {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
         // The finding's own file, then each other file a label points into, once.
@@ -364,23 +365,23 @@ impl<'a> Renderer<'a> {
             help: help.as_deref(),
             labels,
         };
-        let mut out = String::new();
+        let from = out.len();
         if self
             .graphical
-            .render(&mut out, &report, Some(&source), help_cache)
+            .render(out, &report, Some(&source), help_cache)
             .is_err()
         {
-            out = format!(
+            out.truncate(from);
+            out.push_str(&format!(
                 "{}:{}:{}: {} {}\n",
                 terminal(path),
                 start.line,
                 start.column,
                 f.code,
                 terminal(&f.message)
-            );
+            ));
         }
         out.push_str(&notes);
-        out
     }
 }
 
@@ -463,7 +464,7 @@ pub fn write(
                 let mut piece = String::new();
                 let mut help_cache = HelpCache::default();
                 for f in chunk {
-                    piece.push_str(&renderer.finding(f, &mut help_cache));
+                    renderer.finding(f, &mut help_cache, &mut piece);
                     piece.push('\n');
                 }
                 terminal_lines(piece)
