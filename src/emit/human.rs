@@ -2,20 +2,19 @@
 //! labelled source lines, help, and how to read the rule's document; then a summary line.
 //!
 //! Linear in the findings: each file's text is prepared once ([`SnippetSource`]: its control
-//! characters escaped, its line starts found), and miette reads only the lines around a
-//! label from it, never the whole file; one report handler serves every finding.
+//! characters escaped, its line starts found), and only the lines around a label are read
+//! from it, never the whole file. The report is miette's graphical layout, drawn by
+//! `emit/graphical.rs` (the same bytes as miette's handler, which the tests here check,
+//! for a fraction of its cost per finding).
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan};
 use rayon::prelude::*;
 
 use super::escape::{is_unsafe, push_escaped, terminal, terminal_lines};
+use super::graphical::{Contents, Graphical, HelpCache, Report, Source};
 use super::{Counts, PlacementCounts, path_of, plural};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
@@ -140,17 +139,17 @@ impl<'a> SnippetSource<'a> {
     }
 }
 
-impl SourceCode for SnippetSource<'_> {
+impl Source for SnippetSource<'_> {
     /// What miette's own `str` source gives for `span`, read from a window of the lines
     /// around it and moved back to where the window is in the text: the window starts at a
     /// line start more than `before` lines above the span and ends more than `after` lines
     /// below it, so miette's scan sees the same lines it would see from the file's start.
-    fn read_span<'s>(
-        &'s self,
+    fn read(
+        &self,
         span: &SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn SpanContents<'s> + 's>, MietteError> {
+    ) -> Result<Contents<'_>, MietteError> {
         let start = span.offset();
         let end = start.saturating_add(span.len());
         // One line more than `before`: miette's scan treats an empty span at its very
@@ -165,23 +164,24 @@ impl SourceCode for SnippetSource<'_> {
             .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new((start - from).into(), span.len());
         let inner = window.read_span(&local, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
-            inner.line() + first,
-            inner.column(),
+        Ok(Contents {
+            data: inner.data(),
+            offset: inner.span().offset() + from,
+            len: inner.span().len(),
+            line: inner.line() + first,
+            column: inner.column(),
             // miette merges two labels' snippets into one of all the lines between them when
             // the first's line plus this count reaches the second's line. Its own sources
             // count the lines from the start of the source, so two labels merge whenever the
             // second is above about twice the first's line, however far apart: deep in a long
             // file, each finding would print thousands of lines. Here: the lines of the
             // contents and MERGE_GAP, so near labels still share a snippet and far ones do not.
-            inner
+            line_count: inner
                 .line_count()
                 .saturating_sub(inner.line())
                 .saturating_add(MERGE_GAP),
-        )))
+            name: Some(&self.name),
+        })
     }
 }
 
@@ -228,13 +228,13 @@ impl<'s> FindingSource<'s> {
     }
 }
 
-impl SourceCode for FindingSource<'_> {
-    fn read_span<'a>(
-        &'a self,
+impl Source for FindingSource<'_> {
+    fn read(
+        &self,
         span: &SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    ) -> Result<Contents<'_>, MietteError> {
         let start = span.offset();
         let at = self.parts.partition_point(|(base, _)| *base <= start);
         let (base, source) = at
@@ -247,63 +247,27 @@ impl SourceCode for FindingSource<'_> {
             return Err(MietteError::OutOfBounds);
         }
         let local = SourceSpan::new((start - base).into(), span.len());
-        let inner = source.read_span(&local, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            inner.name().unwrap_or_default().to_string(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
-            inner.line(),
-            inner.column(),
-            inner.line_count(),
-        )))
+        let inner = source.read(&local, before, after)?;
+        Ok(Contents {
+            offset: inner.offset + base,
+            ..inner
+        })
     }
 }
 
-/// A finding as miette renders it: the diagnostic with the files it points into.
-struct Snippet<'s> {
-    diagnostic: MietteDiagnostic,
-    source: &'s FindingSource<'s>,
-}
-
-impl fmt::Debug for Snippet<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.diagnostic, f)
+/// The theme of the report.
+fn theme(color: bool) -> GraphicalTheme {
+    if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
     }
 }
 
-impl fmt::Display for Snippet<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.diagnostic, f)
-    }
-}
-
-impl std::error::Error for Snippet<'_> {}
-
-impl Diagnostic for Snippet<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.code()
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        self.diagnostic.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.help()
-    }
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.url()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.diagnostic.labels()
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
-    }
-}
-
-/// Renders findings one after the other: one handler, each file prepared once.
+/// Renders findings one after the other: one theme, each file prepared once.
 struct Renderer<'a> {
     analysis: &'a Analysis,
-    handler: GraphicalReportHandler,
+    graphical: Graphical,
     sources: HashMap<FileId, SnippetSource<'a>>,
 }
 
@@ -311,11 +275,6 @@ impl<'a> Renderer<'a> {
     /// A renderer for `findings`: the snippet source of every file they point into is
     /// prepared here, once, so that findings can then be rendered side by side.
     fn new(analysis: &'a Analysis, color: bool, findings: &[Finding]) -> Renderer<'a> {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
         let mut files: Vec<FileId> = findings
             .iter()
             .flat_map(|f| std::iter::once(f.loc.file).chain(f.labels.iter().map(|l| l.loc.file)))
@@ -334,19 +293,13 @@ impl<'a> Renderer<'a> {
             .collect();
         Renderer {
             analysis,
-            handler: GraphicalReportHandler::new_themed(theme)
-                .with_width(100)
-                // Messages are wrapped at spaces only, so an ARN, a path or a URL stays
-                // whole and can be copied; the default, ICU's Unicode line breaking, also
-                // broke after `/` and `-`, and took a third of the time of a report with
-                // many findings.
-                .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-                .with_links(false),
+            graphical: Graphical::new(theme(color)),
             sources,
         }
     }
 
-    fn finding(&self, f: &Finding) -> String {
+    /// The report of `f`, appended to `out`.
+    fn finding(&self, f: &Finding, help_cache: &mut HelpCache, out: &mut String) {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
         // The finding's own file, then each other file a label points into, once.
@@ -367,16 +320,14 @@ impl<'a> Renderer<'a> {
                 None => format!(" (suppressed by {})", s.source),
             },
         };
-        let mut diag = MietteDiagnostic::new(terminal(&format!(
+        let message = terminal(&format!(
             "{path}:{}:{}: {}{suppressed}",
             start.line, start.column, f.message
-        )))
-        .with_code(format!("{} {}", f.code, f.rule))
-        .with_severity(severity(f.severity))
-        .with_url(format!("fargate-lint explain {}", f.code));
-        if let Some(help) = &f.help {
-            diag = diag.with_help(terminal(help));
-        }
+        ))
+        .into_owned();
+        let code = format!("{} {}", f.code, f.rule);
+        let url = format!("fargate-lint explain {}", f.code);
+        let help = f.help.as_deref().map(terminal);
         let mut labels: Vec<LabeledSpan> = source
             .label(0, text_of(f.loc.file), f.loc, None)
             .into_iter()
@@ -406,23 +357,31 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let snippet = Snippet {
-            diagnostic: diag.with_labels(labels),
-            source: &source,
+        let report = Report {
+            severity: severity(f.severity),
+            code: Some(&code),
+            url: Some(&url),
+            message: &message,
+            help: help.as_deref(),
+            labels,
         };
-        let mut out = String::new();
-        if self.handler.render_report(&mut out, &snippet).is_err() {
-            out = format!(
+        let from = out.len();
+        if self
+            .graphical
+            .render(out, &report, Some(&source), help_cache)
+            .is_err()
+        {
+            out.truncate(from);
+            out.push_str(&format!(
                 "{}:{}:{}: {} {}\n",
                 terminal(path),
                 start.line,
                 start.column,
                 f.code,
                 terminal(&f.message)
-            );
+            ));
         }
         out.push_str(&notes);
-        out
     }
 }
 
@@ -503,8 +462,9 @@ pub fn write(
             .par_chunks(RENDER_CHUNK)
             .map(|chunk| {
                 let mut piece = String::new();
+                let mut help_cache = HelpCache::default();
                 for f in chunk {
-                    piece.push_str(&renderer.finding(f));
+                    renderer.finding(f, &mut help_cache, &mut piece);
                     piece.push('\n');
                 }
                 terminal_lines(piece)
@@ -523,6 +483,350 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miette::{
+        Diagnostic, GraphicalReportHandler, MietteDiagnostic, MietteSpanContents, SpanContents,
+    };
+    use std::fmt;
+
+    /// Contents as miette's sources give them.
+    fn boxed<'a>(
+        c: Result<Contents<'a>, MietteError>,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let c = c?;
+        let span = SourceSpan::new(c.offset.into(), c.len);
+        Ok(Box::new(match c.name {
+            Some(name) => MietteSpanContents::new_named(
+                name.to_string(),
+                c.data,
+                span,
+                c.line,
+                c.column,
+                c.line_count,
+            ),
+            None => MietteSpanContents::new(c.data, span, c.line, c.column, c.line_count),
+        }))
+    }
+
+    impl SourceCode for SnippetSource<'_> {
+        fn read_span<'a>(
+            &'a self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+            boxed(self.read(span, before, after))
+        }
+    }
+
+    impl SourceCode for FindingSource<'_> {
+        fn read_span<'a>(
+            &'a self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+            boxed(self.read(span, before, after))
+        }
+    }
+
+    /// A plain text as ours to draw: what miette's `str` source reads.
+    struct Plain<'a>(&'a str);
+
+    impl Source for Plain<'_> {
+        fn read(
+            &self,
+            span: &SourceSpan,
+            before: usize,
+            after: usize,
+        ) -> Result<Contents<'_>, MietteError> {
+            let c = self.0.read_span(span, before, after)?;
+            Ok(Contents {
+                data: c.data(),
+                offset: c.span().offset(),
+                len: c.span().len(),
+                line: c.line(),
+                column: c.column(),
+                line_count: c.line_count(),
+                name: None,
+            })
+        }
+    }
+
+    /// A finding as miette renders it: the diagnostic with the files it points into.
+    struct Snippet<'s> {
+        diagnostic: MietteDiagnostic,
+        source: &'s (dyn SourceCode + 's),
+    }
+
+    impl fmt::Debug for Snippet<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(&self.diagnostic, f)
+        }
+    }
+
+    impl fmt::Display for Snippet<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(&self.diagnostic, f)
+        }
+    }
+
+    impl std::error::Error for Snippet<'_> {}
+
+    impl Diagnostic for Snippet<'_> {
+        fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            self.diagnostic.code()
+        }
+        fn severity(&self) -> Option<miette::Severity> {
+            self.diagnostic.severity()
+        }
+        fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            self.diagnostic.help()
+        }
+        fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+            self.diagnostic.url()
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            self.diagnostic.labels()
+        }
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            Some(self.source)
+        }
+    }
+
+    /// The handler the report was rendered with before `emit/graphical.rs` drew it, and
+    /// which it must match byte for byte.
+    fn miette_handler(color: bool) -> GraphicalReportHandler {
+        GraphicalReportHandler::new_themed(theme(color))
+            .with_width(100)
+            // Messages are wrapped at spaces only, so an ARN, a path or a URL stays whole and
+            // can be copied; the default, ICU's Unicode line breaking, also broke after `/`
+            // and `-`.
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_links(false)
+    }
+
+    /// A small deterministic generator (xorshift), so that every run tests the same cases.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+        fn pick<'x, T>(&mut self, items: &'x [T]) -> &'x T {
+            &items[self.below(items.len())]
+        }
+    }
+
+    /// Files of every shape a snippet meets.
+    const TEXTS: &[&str] = &[
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n",
+        "a: 1\r\nb:\t2\r\n\tc: [x, y]\r\nd: \"\u{e9}t\u{e9}\"\r\n",
+        "k: \u{6f22}\u{5b57}\u{3067}\u{3059}\nemoji: \u{1f680} go\nz: \u{301}x\n",
+        "x: 1\n\n\n\ny: 2",
+        "",
+        "one line no end",
+        "a: \x1b[2J\x07x\rb: y\n\u{202e}c: d\n",
+        "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\nl10\nl11\nl12\nl13\nl14\nl15\nl16\nl17\nl18\nl19\nl20\nl21\nl22\nl23\nl24\nl25\nl26\nl27\nl28\nl29\nl30\nl31\nl32\nl33\nl34\nl35\nl36\nl37\nl38\nl39\nl40\nl41\nl42\nl43\nl44\nl45\nl46\nl47\nl48\nl49\nl50\nl51\nl52\nl53\nl54\nl55\nl56\nl57\nl58\nl59\nl60\nl61\nl62\nl63\nl64\nl65\nl66\nl67\nl68\nl69\nl70\nl71\nl72\nl73\nl74\nl75\nl76\nl77\nl78\nl79\nl80\nl81\nl82\nl83\nl84\nl85\nl86\nl87\nl88\nl89\nl90\nl91\nl92\nl93\nl94\nl95\nl96\nl97\nl98\nl99\nl100\nl101\nl102\n",
+        "short\na much longer line with many words in it, more than fits anywhere at all, and then some more text to be sure it is long\n\tindented: tab\n  - item\n",
+        "key: |\n  block\n  text\n\nlast: x\n",
+        "trailing: spaces   \nend\n\n",
+    ];
+
+    const MESSAGES: &[&str] = &[
+        "short",
+        "pods.yaml:8:11: container `c` of Pod `p` has no CPU or memory request (nor limit); it lands on Fargate profile `all` of cluster `prod`, which sizes the pod from its containers' requests alone (0.25 vCPU and 0.5 GB for none at all): this one gets `0.25vCPU 0.5GB`",
+        "image `nginx` comes from Docker Hub, not ECR; it is pulled through a NAT gateway and non-ECR images need `imagePullSecrets` if private, see-also-the-well-known-hyphenated-words and --flags-like-this or a--b",
+        "arn:aws:iam::123456789012:role/an-extremely-long-role-name-that-cannot-fit-on-one-line-of-the-report-at-all-whatever-happens-to-it-here ok",
+        "\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57} \u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57} wide words wrap by columns \u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57}\u{6f22}\u{5b57} \u{1f680}\u{1f680}\u{1f680} \u{e9}\u{301} end",
+        "two lines\nof message, the second one long enough to wrap around the end of the report width for sure yes",
+        "  leading spaces and  double  spaces   and trailing   ",
+        "\ttab in message with words that go on and on until they reach the end of the line and beyond it",
+        "",
+        "x-y z-",
+    ];
+
+    const LABELS: &[Option<&str>] = &[
+        None,
+        Some("here"),
+        Some("Fargate profile `all` selects the pods"),
+        Some("first line\nsecond line"),
+        Some(""),
+        Some("\u{6f22}\u{5b57} label"),
+    ];
+
+    const HELPS: &[Option<&str>] = &[
+        None,
+        Some("drop it"),
+        Some(
+            "copy the image to ECR (or use ECR Public, or an ECR pull-through cache) so that pods pull it through VPC endpoints; or allow the registry in the configuration",
+        ),
+        Some(
+            "a\nb that is long enough to wrap over the line end of the help text when it is rendered by both of the renderers",
+        ),
+    ];
+
+    /// A random span of `text`: on character boundaries, empty or not, sometimes over
+    /// several lines or at the very end.
+    fn span_of(rng: &mut Rng, text: &str) -> (usize, usize) {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .collect();
+        let start = *rng.pick(&bounds);
+        let end = match rng.below(4) {
+            0 => start,
+            1 => text.len(),
+            _ => {
+                let ahead: Vec<usize> = bounds.iter().copied().filter(|b| *b >= start).collect();
+                ahead[rng.below(ahead.len().min(12))]
+            }
+        };
+        (start, end - start)
+    }
+
+    /// Ours, per theme (without and with colour), each with its help cache.
+    fn ours() -> [(Graphical, HelpCache); 2] {
+        [false, true].map(|color| (Graphical::new(theme(color)), HelpCache::default()))
+    }
+
+    /// Renders `snippet` with miette's handler and with ours (from `source`, the same text
+    /// as the snippet's); both must give the same bytes.
+    fn assert_same(
+        snippet: &Snippet<'_>,
+        source: &dyn Source,
+        color: bool,
+        ours: &mut [(Graphical, HelpCache); 2],
+        case: &str,
+    ) {
+        let mut theirs = String::new();
+        let theirs_ok = miette_handler(color)
+            .render_report(&mut theirs, snippet)
+            .is_ok();
+        let d: &dyn Diagnostic = snippet;
+        let (code, url, help) = (
+            d.code().map(|c| c.to_string()),
+            d.url().map(|u| u.to_string()),
+            d.help().map(|h| h.to_string()),
+        );
+        let message = d.to_string();
+        let report = Report {
+            severity: d.severity().unwrap_or(miette::Severity::Error),
+            code: code.as_deref(),
+            url: url.as_deref(),
+            message: &message,
+            help: help.as_deref(),
+            labels: d.labels().map(Iterator::collect).unwrap_or_default(),
+        };
+        let (graphical, cache) = &mut ours[usize::from(color)];
+        let mut mine = String::new();
+        let ours_ok = graphical
+            .render(&mut mine, &report, Some(source), cache)
+            .is_ok();
+        assert_eq!(ours_ok, theirs_ok, "{case}");
+        if theirs_ok {
+            assert_eq!(
+                mine, theirs,
+                "{case}\n--- ours:\n{mine}\n--- miette:\n{theirs}"
+            );
+        }
+    }
+
+    fn diagnostic(rng: &mut Rng, labels: Vec<LabeledSpan>) -> MietteDiagnostic {
+        let severity = *rng.pick(&[
+            miette::Severity::Error,
+            miette::Severity::Warning,
+            miette::Severity::Advice,
+        ]);
+        let mut message = rng.pick(MESSAGES).to_string();
+        if rng.below(3) == 0 {
+            message = terminal(&message).into_owned();
+        }
+        let mut d = MietteDiagnostic::new(message)
+            .with_severity(severity)
+            .with_labels(labels);
+        if rng.below(8) != 0 {
+            d = d
+                .with_code("FL211 missing-resource-requests")
+                .with_url("fargate-lint explain FL211");
+        }
+        if let Some(help) = rng.pick(HELPS) {
+            d = d.with_help(*help);
+        }
+        d
+    }
+
+    #[test]
+    fn draws_what_miette_draws_for_findings_in_our_sources() {
+        let prepared: Vec<SnippetSource<'_>> = TEXTS
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SnippetSource::new(&format!("dir/f{i}.yaml"), t))
+            .collect();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut ours = ours();
+        for case in 0..6000 {
+            // One to three files, the finding's own first.
+            let files: Vec<usize> = (0..1 + rng.below(3))
+                .map(|_| rng.below(prepared.len()))
+                .collect();
+            let source = FindingSource::new(files.iter().map(|f| &prepared[*f]));
+            let mut labels = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let part = rng.below(source.parts.len());
+                let (base, file) = source.parts[part];
+                let (start, len) = span_of(&mut rng, &file.text);
+                let label = rng.pick(LABELS).map(str::to_string);
+                labels.push(LabeledSpan::new(label, base + start, len));
+            }
+            let color = rng.below(2) == 0;
+            let snippet = Snippet {
+                diagnostic: diagnostic(&mut rng, labels),
+                source: &source,
+            };
+            assert_same(
+                &snippet,
+                &source,
+                color,
+                &mut ours,
+                &format!("case {case}: {files:?} {snippet:?}"),
+            );
+        }
+    }
+
+    #[test]
+    fn draws_what_miette_draws_for_findings_in_plain_text() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut ours = ours();
+        for case in 0..4000 {
+            let text = *rng.pick::<&str>(TEXTS);
+            let mut labels = Vec::new();
+            for _ in 0..rng.below(5) {
+                let (start, len) = span_of(&mut rng, text);
+                labels.push(LabeledSpan::new(
+                    rng.pick(LABELS).map(str::to_string),
+                    start,
+                    len,
+                ));
+            }
+            let color = rng.below(2) == 0;
+            let snippet = Snippet {
+                diagnostic: diagnostic(&mut rng, labels),
+                source: &text,
+            };
+            assert_same(
+                &snippet,
+                &Plain(text),
+                color,
+                &mut ours,
+                &format!("case {case}: {snippet:?}"),
+            );
+        }
+    }
 
     /// What miette reads from `source` for a span at `offset`, `len` long.
     fn read(

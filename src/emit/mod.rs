@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod github;
+mod graphical;
 pub mod human;
 pub mod json;
 pub mod predict;
@@ -10,6 +11,7 @@ pub mod predict_diff;
 mod pretty;
 pub mod sarif;
 pub mod statistics;
+mod wrap;
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
