@@ -285,7 +285,7 @@ pub fn rendered_documents(
         .iter()
         .filter_map(|d| d.root())
         .filter_map(|root| copy(root, file, &map, &mut budget))
-        .map(|n| n.to_document())
+        .map(N::into_document)
         .collect()
 }
 
@@ -306,7 +306,7 @@ pub fn build_variant(input: &BuildInput<'_>, path: &str) -> Option<Variant> {
     Some(Variant {
         dir,
         file: src.id,
-        documents: resources.iter().map(|r| r.obj.to_document()).collect(),
+        documents: resources.into_iter().map(|r| r.obj.into_document()).collect(),
         read: b.read.into_iter().collect(),
         problems: b.problems,
         unsupported: b.unsupported,
