@@ -324,7 +324,7 @@ impl Reading {
     fn read(
         &mut self,
         id: FileId,
-        doc: &yaml::Document,
+        doc: &mut yaml::Document,
         limits: yaml::Limits,
         kustomization_file: bool,
         keep: bool,
@@ -344,7 +344,8 @@ impl Reading {
                     model::untyped_kustomization(doc, &mut self.facts);
                 }
                 if keep {
-                    self.documents.push(doc.clone());
+                    // Taken from the parser, not copied.
+                    self.documents.push(std::mem::take(doc));
                 }
             }
         }

@@ -165,6 +165,15 @@ fn has_template(kind: &str) -> bool {
 /// `dir/reference`, normalized, as display paths are: `.` and `..` folded in the text,
 /// without touching the file system (`..` above a relative start is kept).
 pub fn join(dir: &str, reference: &str) -> String {
+    // A display path normalized already (`join(".", path)` of every file of a run).
+    if dir == "."
+        && !reference.is_empty()
+        && reference
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
+    {
+        return reference.to_string();
+    }
     let absolute = reference.starts_with('/') || (dir.starts_with('/') && !dir.is_empty());
     let start: &str = if reference.starts_with('/') { "" } else { dir };
     // Built in one buffer (every display path of a run is joined, some more than once): the
@@ -306,7 +315,10 @@ pub fn build_variant(input: &BuildInput<'_>, path: &str) -> Option<Variant> {
     Some(Variant {
         dir,
         file: src.id,
-        documents: resources.into_iter().map(|r| r.obj.into_document()).collect(),
+        documents: resources
+            .into_iter()
+            .map(|r| r.obj.into_document())
+            .collect(),
         read: b.read.into_iter().collect(),
         problems: b.problems,
         unsupported: b.unsupported,
