@@ -345,7 +345,9 @@ impl Reading {
                 }
                 if keep {
                     // Taken from the parser, not copied.
-                    self.documents.push(std::mem::take(doc));
+                    let mut doc = std::mem::take(doc);
+                    doc.shrink_to_fit();
+                    self.documents.push(doc);
                 }
             }
         }

@@ -332,7 +332,9 @@ fn push_error(out: &mut ParsedFile, limits: Limits, e: ParseError) {
 pub fn parse(text: &str, limits: Limits) -> ParsedFile {
     let mut documents = Vec::new();
     let mut out = parse_each(text, limits, &|_| true, &mut |doc| {
-        documents.push(std::mem::take(doc))
+        let mut doc = std::mem::take(doc);
+        doc.shrink_to_fit();
+        documents.push(doc)
     });
     out.documents = documents;
     out
