@@ -324,7 +324,7 @@ impl Reading {
     fn read(
         &mut self,
         id: FileId,
-        doc: &yaml::Document,
+        doc: &mut yaml::Document,
         limits: yaml::Limits,
         kustomization_file: bool,
         keep: bool,
@@ -344,7 +344,10 @@ impl Reading {
                     model::untyped_kustomization(doc, &mut self.facts);
                 }
                 if keep {
-                    self.documents.push(doc.clone());
+                    // Taken from the parser, not copied.
+                    let mut doc = std::mem::take(doc);
+                    doc.shrink_to_fit();
+                    self.documents.push(doc);
                 }
             }
         }
@@ -792,50 +795,61 @@ fn add_kustomize_inputs(
         .filter_map(|(i, _)| Some((i.path.clone(), i.content.as_ref().ok()?.clone())))
         .collect();
     let mut refused = Vec::new();
-    while let Some((path, text)) = queue.pop() {
-        let parsed = yaml::parse(&text, settings.yaml_limits);
-        let mut facts = model::extract(FileId(0), &parsed);
-        for doc in &parsed.documents {
-            model::untyped_kustomization(doc, &mut facts);
-        }
-        let Some(k) = facts.kustomization else {
-            continue;
-        };
-        let dir = model::folder_of(&path).to_string();
-        named.insert(model::join_path(".", &path));
-        for reference in k.resources.iter().chain(&k.patches) {
-            if model::is_remote(reference) {
-                continue;
-            }
-            let target = model::join_path(&dir, reference);
-            let candidates: Vec<String> = std::iter::once(target.clone())
-                .chain(
-                    crate::model::KUSTOMIZATION_FILE_NAMES
-                        .iter()
-                        .map(|n| model::join_path(&target, n)),
-                )
-                .collect();
-            // Read already (under the PATHs): nothing to ask the disk.
-            if let Some(hit) = candidates.iter().find(|c| known.contains(*c)) {
-                named.insert(hit.clone());
-                continue;
-            }
-            for candidate in candidates {
-                match read(&dir, &candidate) {
-                    None => continue,
-                    Some(Err(why)) => refused.push((candidate, why)),
-                    Some(Ok(input)) => {
-                        known.insert(candidate.clone());
-                        named.insert(candidate.clone());
-                        if model::is_kustomization_path(&candidate)
-                            && let Ok(text) = &input.content
-                        {
-                            queue.push((candidate, text.clone()));
-                        }
-                        inputs.push((input, Role::Asked));
-                    }
+    // In waves: the kustomizations found so far parsed side by side (a run of a thousand
+    // apps has two thousand), then what they name looked up in turn. Which files are read
+    // does not depend on the order (a file is read once, under its first name found).
+    while !queue.is_empty() {
+        let wave: Vec<(String, Option<model::Kustomization>)> = std::mem::take(&mut queue)
+            .into_par_iter()
+            .map(|(path, text)| {
+                let parsed = yaml::parse(&text, settings.yaml_limits);
+                let mut facts = model::extract(FileId(0), &parsed);
+                for doc in &parsed.documents {
+                    model::untyped_kustomization(doc, &mut facts);
                 }
-                break;
+                (path, facts.kustomization)
+            })
+            .collect();
+        for (path, k) in wave {
+            let Some(k) = k else {
+                continue;
+            };
+            let dir = model::folder_of(&path).to_string();
+            named.insert(model::join_path(".", &path));
+            for reference in k.resources.iter().chain(&k.patches) {
+                if model::is_remote(reference) {
+                    continue;
+                }
+                let target = model::join_path(&dir, reference);
+                let candidates: Vec<String> = std::iter::once(target.clone())
+                    .chain(
+                        crate::model::KUSTOMIZATION_FILE_NAMES
+                            .iter()
+                            .map(|n| model::join_path(&target, n)),
+                    )
+                    .collect();
+                // Read already (under the PATHs): nothing to ask the disk.
+                if let Some(hit) = candidates.iter().find(|c| known.contains(*c)) {
+                    named.insert(hit.clone());
+                    continue;
+                }
+                for candidate in candidates {
+                    match read(&dir, &candidate) {
+                        None => continue,
+                        Some(Err(why)) => refused.push((candidate, why)),
+                        Some(Ok(input)) => {
+                            known.insert(candidate.clone());
+                            named.insert(candidate.clone());
+                            if model::is_kustomization_path(&candidate)
+                                && let Ok(text) = &input.content
+                            {
+                                queue.push((candidate, text.clone()));
+                            }
+                            inputs.push((input, Role::Asked));
+                        }
+                    }
+                    break;
+                }
             }
         }
     }

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::formats::FileFacts;
-use super::kustomize::Kustomization;
 use super::types::*;
 use crate::source::{ClusterId, WorkloadId};
 
@@ -35,7 +34,8 @@ fn folder(path: &str) -> &str {
 
 pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, AssembleStats) {
     let mut stats = AssembleStats::default();
-    let mut kustomizations: BTreeMap<String, Kustomization> = BTreeMap::new();
+    // Per kustomization folder, its namespace: all that plain files of the folder take.
+    let mut namespaces: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut patches: HashSet<String> = HashSet::new();
     for f in &files {
         if let Some(k) = &f.facts.kustomization {
@@ -48,7 +48,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
                 };
                 patches.insert(normalize(&joined));
             }
-            kustomizations.insert(dir.to_string(), k.clone());
+            namespaces.insert(dir.to_string(), k.namespace.clone());
         }
     }
 
@@ -80,7 +80,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
         for c in clusters {
             merge_cluster(&mut model.clusters, &mut by_name, c);
         }
-        if patches.contains(&normalize(&f.path)) {
+        if !patches.is_empty() && patches.contains(&normalize(&f.path)) {
             stats.patch_files += 1;
             continue;
         }
@@ -92,9 +92,7 @@ pub fn assemble(files: Vec<FileEntry>, default_namespace: &str) -> (Model, Assem
         model.storage_classes.extend(storage_classes);
         model.ingress_classes.extend(ingress_classes);
         model.ingress_class_params.extend(ingress_class_params);
-        let folder_ns = kustomizations
-            .get(folder(&f.path))
-            .and_then(|k| k.namespace.clone());
+        let folder_ns = namespaces.get(folder(&f.path)).cloned().flatten();
         // An object without a namespace goes where it is applied: the kustomization's
         // namespace, else the default.
         let resolve = |namespace: &mut String, written: bool| {

@@ -165,29 +165,53 @@ fn has_template(kind: &str) -> bool {
 /// `dir/reference`, normalized, as display paths are: `.` and `..` folded in the text,
 /// without touching the file system (`..` above a relative start is kept).
 pub fn join(dir: &str, reference: &str) -> String {
+    // A display path normalized already (`join(".", path)` of every file of a run).
+    if dir == "."
+        && !reference.is_empty()
+        && reference
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
+    {
+        return reference.to_string();
+    }
     let absolute = reference.starts_with('/') || (dir.starts_with('/') && !dir.is_empty());
     let start: &str = if reference.starts_with('/') { "" } else { dir };
-    let mut parts: Vec<&str> = Vec::new();
+    // Built in one buffer (every display path of a run is joined, some more than once): the
+    // parts kept so far are `out`, `/`-separated, after the leading `/` of an absolute path.
+    let mut out = String::with_capacity(start.len() + reference.len() + 1);
+    let root = usize::from(absolute);
+    if absolute {
+        out.push('/');
+    }
     for part in start.split('/').chain(reference.split('/')) {
         match part {
             "" | "." => {}
-            ".." => match parts.last() {
-                Some(&last) if last != ".." => {
-                    parts.pop();
+            ".." => {
+                let last_at = out.rfind('/').map_or(0, |i| i + 1).max(root);
+                let last = &out[last_at..];
+                if !last.is_empty() && last != ".." {
+                    // The separator before the part goes with it.
+                    out.truncate(last_at.saturating_sub(1).max(root));
+                } else if !absolute {
+                    // `/..` is `/`; above a relative start, `..` is kept.
+                    if out.len() > root {
+                        out.push('/');
+                    }
+                    out.push_str("..");
                 }
-                // `/..` is `/`.
-                _ if absolute => {}
-                _ => parts.push(".."),
-            },
-            p => parts.push(p),
+            }
+            p => {
+                if out.len() > root {
+                    out.push('/');
+                }
+                out.push_str(p);
+            }
         }
     }
-    let joined = parts.join("/");
-    match (absolute, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
+    if out.is_empty() {
+        out.push('.');
     }
+    out
 }
 
 /// The folder of a display path (`.` for a file of the current folder).
@@ -270,7 +294,7 @@ pub fn rendered_documents(
         .iter()
         .filter_map(|d| d.root())
         .filter_map(|root| copy(root, file, &map, &mut budget))
-        .map(|n| n.to_document())
+        .map(N::into_document)
         .collect()
 }
 
@@ -291,7 +315,10 @@ pub fn build_variant(input: &BuildInput<'_>, path: &str) -> Option<Variant> {
     Some(Variant {
         dir,
         file: src.id,
-        documents: resources.iter().map(|r| r.obj.to_document()).collect(),
+        documents: resources
+            .into_iter()
+            .map(|r| r.obj.into_document())
+            .collect(),
         read: b.read.into_iter().collect(),
         problems: b.problems,
         unsupported: b.unsupported,
@@ -1186,6 +1213,56 @@ mod tests {
         assert_eq!(join(".", "a/b/../../.."), "..");
         assert_eq!(folder_of("k.yaml"), ".");
         assert_eq!(folder_of("a/k.yaml"), "a");
+    }
+
+    /// The one-buffer `join` against the parts-list definition of a display path's folding,
+    /// over every short path of the parts that matter.
+    #[test]
+    fn join_folds_like_a_list_of_parts() {
+        fn reference(dir: &str, reference: &str) -> String {
+            let absolute = reference.starts_with('/') || dir.starts_with('/');
+            let start = if reference.starts_with('/') { "" } else { dir };
+            let mut parts: Vec<&str> = Vec::new();
+            for part in start.split('/').chain(reference.split('/')) {
+                match part {
+                    "" | "." => {}
+                    ".." => match parts.last() {
+                        Some(&last) if last != ".." => {
+                            parts.pop();
+                        }
+                        _ if absolute => {}
+                        _ => parts.push(".."),
+                    },
+                    p => parts.push(p),
+                }
+            }
+            let joined = parts.join("/");
+            match (absolute, joined.is_empty()) {
+                (true, _) => format!("/{joined}"),
+                (false, true) => ".".to_string(),
+                (false, false) => joined,
+            }
+        }
+        let atoms = ["", ".", "..", "a", "bc", "/"];
+        let mut paths = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = paths
+                .iter()
+                .flat_map(|p| {
+                    atoms
+                        .iter()
+                        .map(move |a| format!("{p}{}{a}", if p.is_empty() { "" } else { "/" }))
+                })
+                .collect();
+            paths.extend(longer);
+        }
+        paths.sort();
+        paths.dedup();
+        for dir in &paths {
+            for r in paths.iter().step_by(7) {
+                assert_eq!(join(dir, r), reference(dir, r), "join({dir:?}, {r:?})");
+            }
+        }
     }
 
     #[test]

@@ -175,15 +175,16 @@ pub(super) fn copy(
                     .is_some_and(|(v, s)| v == "<<" && s == ScalarStyle::Plain)
             });
             let mut out = Vec::with_capacity(pairs.len());
-            let entries: Vec<_> = if merges {
-                node.string_entries()
+            let mut add = |(k, v)| -> Option<()> {
+                out.push((copy(k, file, map, budget)?, copy(v, file, map, budget)?));
+                Some(())
+            };
+            if merges {
+                node.string_entries().into_iter().try_for_each(&mut add)?;
             } else {
                 node.entries()
                     .filter(|(k, _)| k.as_str().is_some())
-                    .collect()
-            };
-            for (k, v) in entries {
-                out.push((copy(k, file, map, budget)?, copy(v, file, map, budget)?));
+                    .try_for_each(&mut add)?;
             }
             V::Map(out)
         }
@@ -301,8 +302,9 @@ impl N {
         }
     }
 
-    /// Into a document whose every node names its file.
-    pub(super) fn to_document(&self) -> Document {
+    /// Into a document whose every node names its file; the tree's strings are moved into
+    /// it, not copied (a variant's objects are read once, then dropped).
+    pub(super) fn into_document(self) -> Document {
         let mut doc = Document::built(self.loc.span);
         let root = push(&mut doc, self);
         doc.set_root(root);
@@ -310,19 +312,19 @@ impl N {
     }
 }
 
-fn push(doc: &mut Document, n: &N) -> NodeId {
-    let kind = match &n.v {
+fn push(doc: &mut Document, n: N) -> NodeId {
+    let kind = match n.v {
         V::Scalar(s, style) => NodeKind::Scalar {
-            value: s.as_str().into(),
-            style: *style,
+            value: s.into_boxed_str(),
+            style,
         },
-        V::Seq(items) => NodeKind::Seq(items.iter().map(|i| push(doc, i)).collect()),
+        V::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| push(doc, i)).collect()),
         V::Map(pairs) => NodeKind::Map(
             pairs
-                .iter()
+                .into_iter()
                 .map(|(k, v)| (push(doc, k), push(doc, v)))
                 .collect(),
         ),
     };
-    doc.push_built(kind, n.loc.span, n.tag.clone(), n.loc.file)
+    doc.push_built(kind, n.loc.span, n.tag, n.loc.file)
 }

@@ -332,21 +332,23 @@ fn push_error(out: &mut ParsedFile, limits: Limits, e: ParseError) {
 pub fn parse(text: &str, limits: Limits) -> ParsedFile {
     let mut documents = Vec::new();
     let mut out = parse_each(text, limits, &|_| true, &mut |doc| {
-        documents.push(doc.clone())
+        let mut doc = std::mem::take(doc);
+        doc.shrink_to_fit();
+        documents.push(doc)
     });
     out.documents = documents;
     out
 }
 
 /// Parses every document of `text`, giving each non-empty one to `on_document` as soon as it
-/// ends (in file order) instead of keeping it; the result has the errors, the number of
-/// empty documents, and the comments whose text (after `#`) `keep_comment` accepts. Never
-/// panics on any input.
+/// ends (in file order) instead of keeping it (it may take the document it is lent); the
+/// result has the errors, the number of empty documents, and the comments whose text
+/// (after `#`) `keep_comment` accepts. Never panics on any input.
 pub fn parse_each(
     text: &str,
     limits: Limits,
     keep_comment: &dyn Fn(&str) -> bool,
-    on_document: &mut dyn FnMut(&Document),
+    on_document: &mut dyn FnMut(&mut Document),
 ) -> ParsedFile {
     parse_each_at(text, Origin::default(), limits, keep_comment, on_document)
 }
@@ -358,7 +360,7 @@ pub fn parse_each_at(
     origin: Origin,
     limits: Limits,
     keep_comment: &dyn Fn(&str) -> bool,
-    on_document: &mut dyn FnMut(&Document),
+    on_document: &mut dyn FnMut(&mut Document),
 ) -> ParsedFile {
     let options = granit_parser::options! {
         flow_nesting_limit: limits.max_depth,
@@ -409,8 +411,9 @@ pub fn parse_each_at(
                 } else if b.is_empty_document() {
                     out.empty_documents += 1;
                 } else {
-                    // Lent, not given: the builder keeps the buffers for the next document.
-                    on_document(&b.doc);
+                    // Lent: the builder keeps the buffers for the next document, unless
+                    // `on_document` takes the document (`std::mem::take`) to keep it.
+                    on_document(&mut b.doc);
                 }
                 b.reset();
             }

@@ -112,6 +112,13 @@ impl Document {
         !self.files.is_empty()
     }
 
+    /// Gives back the room a document taken from the parser has past its nodes (its buffers
+    /// grow by doubling), for a document that is kept.
+    pub fn shrink_to_fit(&mut self) {
+        self.nodes.shrink_to_fit();
+        self.files.shrink_to_fit();
+    }
+
     /// Makes `id` the root of a built document.
     pub fn set_root(&mut self, id: NodeId) {
         self.root = Some(id);
