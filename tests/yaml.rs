@@ -234,3 +234,54 @@ fn a_file_parsed_in_pieces_gives_what_it_gives_whole() {
     assert_eq!(fargate_lint::yaml::pieces(tricky[5], 1).len(), 1);
     assert_eq!(fargate_lint::yaml::pieces(tricky[0], 1).len(), 3);
 }
+
+/// Every mapping size around the small-map cut-off of `Document::duplicate_keys`, keys drawn
+/// from a few names (so that many repeat, some several times), each result compared with a
+/// pairwise scan: every key whose name an earlier key of its mapping has, with that first key.
+#[test]
+fn duplicate_keys_are_what_a_pairwise_scan_finds_in_maps_of_every_size() {
+    let names = ["a", "b", "c", "'a'", "<<", "d", "e", "f", "g", "h", "i"];
+    let mut seed = 7u64;
+    let mut found = 0;
+    for size in 0..40 {
+        for _ in 0..6 {
+            let mut text = String::from("outer:\n");
+            for _ in 0..size {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let name = names[(seed >> 33) as usize % names.len()];
+                let value = if name == "<<" { "{}" } else { "1" };
+                text.push_str(&format!("  {name}: {value}\n"));
+            }
+            let file = parse(&text, Limits::default());
+            let doc = &file.documents[0];
+            let Some(outer) = doc.root().and_then(|r| r.get("outer")) else {
+                assert_eq!(size, 0, "{text}");
+                continue;
+            };
+            let keys: Vec<_> = outer
+                .entries()
+                .map(|(k, _)| k)
+                .filter(|k| !matches!(k.scalar(), Some(("<<", ScalarStyle::Plain))))
+                .collect();
+            let mut expected = Vec::new();
+            for (i, k) in keys.iter().enumerate() {
+                if let Some(first) = keys[..i]
+                    .iter()
+                    .find(|f| f.scalar().map(|s| s.0) == k.scalar().map(|s| s.0))
+                {
+                    expected.push((first.span(), k.span()));
+                }
+            }
+            let got: Vec<_> = doc
+                .duplicate_keys()
+                .iter()
+                .map(|(first, dup)| (first.span(), dup.span()))
+                .collect();
+            assert_eq!(got, expected, "{text}");
+            found += got.len();
+        }
+    }
+    assert!(found > 100, "the maps repeat keys: {found}");
+}

@@ -178,14 +178,17 @@ fn style(s: granit_parser::ScalarStyle) -> ScalarStyle {
 }
 
 /// An open collection while its children are read.
+/// An open collection; its children so far are the builder's `items` or `pairs` from
+/// `start` on (one stack for all open collections: each collection's vector is allocated once,
+/// at its exact size, when it closes).
 enum Frame {
     Seq {
         id: NodeId,
-        items: Vec<NodeId>,
+        start: usize,
     },
     Map {
         id: NodeId,
-        pairs: Vec<(NodeId, NodeId)>,
+        start: usize,
         key: Option<NodeId>,
     },
 }
@@ -195,6 +198,10 @@ enum Frame {
 struct Builder {
     doc: Document,
     stack: Vec<Frame>,
+    /// The children of the open sequences, innermost last.
+    items: Vec<NodeId>,
+    /// The entries of the open mappings, innermost last.
+    pairs: Vec<(NodeId, NodeId)>,
     /// Anchor ids of this document → anchored node.
     anchors: HashMap<usize, NodeId>,
     /// Per node: how many nodes it would be with every alias expanded (saturating); a
@@ -210,6 +217,8 @@ impl Builder {
         self.doc.root = None;
         self.doc.span = Span::default();
         self.stack.clear();
+        self.items.clear();
+        self.pairs.clear();
         self.anchors.clear();
         self.expanded.clear();
     }
@@ -253,13 +262,13 @@ impl Builder {
         self.stack.push(if is_map {
             Frame::Map {
                 id,
-                pairs: Vec::new(),
+                start: self.pairs.len(),
                 key: None,
             }
         } else {
             Frame::Seq {
                 id,
-                items: Vec::new(),
+                start: self.items.len(),
             }
         });
     }
@@ -267,9 +276,9 @@ impl Builder {
     /// Puts a finished node into its parent, or makes it the root.
     fn attach(&mut self, id: NodeId) {
         match self.stack.last_mut() {
-            Some(Frame::Seq { items, .. }) => items.push(id),
-            Some(Frame::Map { pairs, key, .. }) => match key.take() {
-                Some(k) => pairs.push((k, id)),
+            Some(Frame::Seq { .. }) => self.items.push(id),
+            Some(Frame::Map { key, .. }) => match key.take() {
+                Some(k) => self.pairs.push((k, id)),
                 None => *key = Some(id),
             },
             None => self.doc.root = Some(id),
@@ -282,8 +291,16 @@ impl Builder {
             return;
         };
         let (id, kind) = match frame {
-            Frame::Seq { id, items } => (id, NodeKind::Seq(items)),
-            Frame::Map { id, pairs, .. } => (id, NodeKind::Map(pairs)),
+            Frame::Seq { id, start } => {
+                let items = self.items.get(start..).unwrap_or_default().to_vec();
+                self.items.truncate(start);
+                (id, NodeKind::Seq(items))
+            }
+            Frame::Map { id, start, .. } => {
+                let pairs = self.pairs.get(start..).unwrap_or_default().to_vec();
+                self.pairs.truncate(start);
+                (id, NodeKind::Map(pairs))
+            }
         };
         let last_end = match &kind {
             NodeKind::Seq(items) => items.last().copied(),

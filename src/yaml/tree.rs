@@ -126,26 +126,41 @@ impl Document {
 
     /// Every key written twice in one mapping of the document, as (first, repeated) key
     /// nodes in text order. Keys are compared as scalars; `<<` merge keys are not keys.
-    /// One pass over the arena with a set per mapping: linear in the document's size.
+    /// One pass over the arena with a set per mapping: linear in the document's size. A
+    /// small mapping (nearly every one of a manifest) compares its keys with each other
+    /// instead: at most [`SMALL_MAP`] squared comparisons, cheaper than hashing each key.
     pub fn duplicate_keys(&self) -> Vec<(NodeRef<'_>, NodeRef<'_>)> {
+        const SMALL_MAP: usize = 8;
         let mut out = Vec::new();
         let mut seen: std::collections::HashMap<&str, NodeId> = std::collections::HashMap::new();
+        let mut small: Vec<(&str, NodeId)> = Vec::with_capacity(SMALL_MAP);
         for node in &self.nodes {
             let NodeKind::Map(pairs) = &node.kind else {
                 continue;
             };
-            seen.clear();
-            for &(k, _) in pairs {
+            let keys = pairs.iter().filter_map(|&(k, _)| {
                 let key = self.node(k);
                 match key.scalar() {
-                    Some(("<<", ScalarStyle::Plain)) | None => {}
-                    Some((name, _)) => {
-                        if let Some(&first) = seen.get(name) {
-                            out.push((self.node(first), key));
-                        } else {
-                            seen.insert(name, k);
-                        }
+                    Some(("<<", ScalarStyle::Plain)) | None => None,
+                    Some((name, _)) => Some((name, key)),
+                }
+            });
+            if pairs.len() <= SMALL_MAP {
+                small.clear();
+                for (name, key) in keys {
+                    match small.iter().find(|(seen, _)| *seen == name) {
+                        Some(&(_, first)) => out.push((self.node(first), key)),
+                        None => small.push((name, key.id)),
                     }
+                }
+                continue;
+            }
+            seen.clear();
+            for (name, key) in keys {
+                if let Some(&first) = seen.get(name) {
+                    out.push((self.node(first), key));
+                } else {
+                    seen.insert(name, key.id);
                 }
             }
         }
