@@ -315,7 +315,7 @@ impl N {
 fn push(doc: &mut Document, n: N) -> NodeId {
     let kind = match n.v {
         V::Scalar(s, style) => NodeKind::Scalar {
-            value: s.into_boxed_str(),
+            value: s.into(),
             style,
         },
         V::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| push(doc, i)).collect()),

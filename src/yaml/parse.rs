@@ -441,7 +441,7 @@ pub fn parse_each_at(
             Event::Scalar(value, st, anchor, tag) => {
                 let id = b.push_node(
                     NodeKind::Scalar {
-                        value: value.into_owned().into_boxed_str(),
+                        value: value.into(),
                         style: style(st),
                     },
                     sp_ours,

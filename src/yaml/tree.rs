@@ -12,7 +12,8 @@ pub struct NodeId(pub(crate) u32);
 #[derive(Debug, Clone)]
 pub enum NodeKind {
     Scalar {
-        value: Box<str>,
+        /// Inline up to 24 bytes (most keys and values of a manifest): no allocation of its own.
+        value: compact_str::CompactString,
         style: ScalarStyle,
     },
     Seq(Vec<NodeId>),
