@@ -402,8 +402,11 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits, keep: b
             piece,
             origin,
             limits,
-            // Kept while the parser's comments are at hand, so suppressions need no second parse.
-            &crate::source::is_directive,
+            // Kept while the parser's comments are at hand, so suppressions need no second
+            // parse; a piece without the directives' prefix has none to keep.
+            piece
+                .contains(crate::source::DIRECTIVE_PREFIX)
+                .then_some(&crate::source::is_directive),
             &mut |doc| reading.read(id, doc, limits, kustomization_file, keep),
         );
         (reading, parsed)

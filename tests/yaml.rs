@@ -161,7 +161,7 @@ fn parse_in_pieces(text: &str, min_len: usize) -> Option<(String, usize, String,
             piece,
             *origin,
             Limits::default(),
-            &|_| true,
+            Some(&|_| true),
             &mut |d| documents.push(d.clone()),
         );
         if !parsed.errors.is_empty() {
@@ -188,6 +188,58 @@ fn parse_whole(text: &str) -> (String, usize, String) {
     )
 }
 
+/// Every UTF-8 file under `testdata/`.
+fn testdata_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from("testdata")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("testdata").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                texts.push(text);
+            }
+        }
+    }
+    texts
+}
+
+/// A parse that wants no comment (the parser then emits none) reads the same documents,
+/// empty documents and errors as one that keeps them all.
+#[test]
+fn a_parse_without_comments_reads_what_one_with_them_reads() {
+    let tricky = [
+        "a: # c\n  1\nb: &x # c\n  2\nc: !t # c\n  3\n",
+        "# only\n# comments\n",
+        "a: b#c\nd: 'e # f'\ng: |\n  # not a comment\n  h\n# i\n",
+        "a: [1, # c\n  2]\nb: {c: 1, # d\n  e: 2}\n",
+        "- # c\n  a\n- b # c\n#c\n- c\n",
+        "a:\n  # c\n  b: 1\n   # c\n  c: 2\n",
+        "a: 1\n#bad: [\nb: [ # c\n",
+        "? # c\n  a\n: # d\n  b\n",
+    ];
+    let mut texts: Vec<String> = tricky.iter().map(|t| t.to_string()).collect();
+    texts.extend(testdata_texts());
+    let read = |text: &str, keep: Option<&dyn Fn(&str) -> bool>| {
+        let mut documents = Vec::new();
+        let parsed = fargate_lint::yaml::parse_each(text, Limits::default(), keep, &mut |d| {
+            documents.push(d.clone())
+        });
+        assert!(keep.is_some() || parsed.comments.is_empty());
+        format!(
+            "{documents:?} {} {:?} {}",
+            parsed.empty_documents, parsed.errors, parsed.more_errors
+        )
+    };
+    let mut with_comments = 0;
+    for text in &texts {
+        assert_eq!(read(text, None), read(text, Some(&|_| true)), "{text:?}");
+        with_comments += usize::from(!parse(text, Limits::default()).comments.is_empty());
+    }
+    assert!(with_comments > 50, "{with_comments} texts have comments");
+}
+
 #[test]
 fn a_file_parsed_in_pieces_gives_what_it_gives_whole() {
     let tricky = [
@@ -201,17 +253,7 @@ fn a_file_parsed_in_pieces_gives_what_it_gives_whole() {
         "a: &x 1\nb: *x\n---\nc: &x 2\nd: *x\n",
     ];
     let mut texts: Vec<String> = tricky.iter().map(|t| t.to_string()).collect();
-    let mut stack = vec![std::path::PathBuf::from("testdata")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("testdata").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                texts.push(text);
-            }
-        }
-    }
+    texts.extend(testdata_texts());
     let (mut split, mut compared) = (0, 0);
     for text in &texts {
         for min_len in [1, 40] {

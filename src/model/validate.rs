@@ -7,6 +7,8 @@
 //! ([`Shape`]); everything else is left to the API server. Extraction still reads what it
 //! can of an object with a bad field, so its other findings are reported too.
 
+use std::fmt::Write as _;
+
 use super::text::{Reader, is_placeholder};
 use crate::quantity::Quantity;
 use crate::source::Loc;
@@ -264,7 +266,8 @@ fn check(r: Reader, node: NodeRef<'_>, shape: &Shape, path: &mut String, out: &m
             }
             for (i, n) in node.items().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                // Written into the path, not formatted into a string of its own per item.
+                let _ = write!(path, "[{i}]");
                 check(r, n, item, path, out);
                 path.truncate(len);
             }

@@ -63,12 +63,19 @@ fn yaml11_reading(plain: &str) -> Option<String> {
     })
 }
 
-/// The finding for `value` when it is ambiguous; `what` names it ("pod label `app`").
-fn ambiguous(cx: &Context<'_>, rule: &Rule, what: &str, value: &Text) -> Option<Finding> {
+/// The finding for `value` when it is ambiguous; `what` names it ("pod label `app`"), made
+/// only then (nearly every value is not: no name formatted per label of the repository).
+fn ambiguous(
+    cx: &Context<'_>,
+    rule: &Rule,
+    what: impl FnOnce() -> String,
+    value: &Text,
+) -> Option<Finding> {
     if value.quoted {
         return None;
     }
     let reading = yaml11_reading(&value.value)?;
+    let what = what();
     Some(
         cx.finding(
             rule,
@@ -86,13 +93,15 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for (cluster, profile) in cx.profiles() {
         for (i, selector) in profile.selectors.iter().enumerate() {
             for l in &selector.labels {
-                let what = format!(
-                    "label `{}` of selector {} of {}",
-                    l.key.value,
-                    i + 1,
-                    profile_label(profile)
-                );
-                if let Some(f) = ambiguous(cx, rule, &what, &l.value) {
+                let what = || {
+                    format!(
+                        "label `{}` of selector {} of {}",
+                        l.key.value,
+                        i + 1,
+                        profile_label(profile)
+                    )
+                };
+                if let Some(f) = ambiguous(cx, rule, what, &l.value) {
                     out.push(in_profile(f, cluster, profile));
                 }
             }
@@ -106,8 +115,8 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         ];
         for (kind, pairs) in groups {
             for l in pairs {
-                let what = format!("{kind} `{}` of {} `{}`", l.key.value, w.kind_name, w.name);
-                if let Some(f) = ambiguous(cx, rule, &what, &l.value) {
+                let what = || format!("{kind} `{}` of {} `{}`", l.key.value, w.kind_name, w.name);
+                if let Some(f) = ambiguous(cx, rule, what, &l.value) {
                     out.push(f.object(object_of(w)).subject(Subject::Workload(w.id)));
                 }
             }
