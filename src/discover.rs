@@ -1002,7 +1002,12 @@ fn decode(mut bytes: Vec<u8>, limit: u64) -> Result<String, InputError> {
         bytes.drain(..3);
     }
     // NUL first: a binary file is very likely invalid UTF-8 too, and "binary" says more.
-    if let Some(nul) = bytes.iter().position(|&byte| byte == 0) {
+    // `contains` of a byte is memchr; most files have no NUL to find the place of.
+    if let Some(nul) = bytes
+        .contains(&0)
+        .then(|| bytes.iter().position(|&byte| byte == 0))
+        .flatten()
+    {
         return Err(InputError::Binary {
             line: line_number(&bytes[..nul]),
         });

@@ -41,8 +41,11 @@ pub struct Landing<'a> {
     pub profile: &'a str,
     /// Other clusters that send the workload to Fargate too.
     pub others: usize,
-    /// Where the profile takes the pods: see [`Context::profile_anchor`].
-    pub at: Option<Loc>,
+    /// What [`Context::profile_anchor`] finds where the profile takes the pods, once a
+    /// finding needs it (most landings are asked for and make none): the workload and the
+    /// profile's index in its cluster, when placement knows it.
+    workload: WorkloadId,
+    index: Option<usize>,
 }
 
 impl Landing<'_> {
@@ -211,7 +214,8 @@ impl Context<'_> {
             cluster,
             profile,
             others: all.count(),
-            at: self.profile_anchor(cluster, profile, index, w),
+            workload: w,
+            index,
         })
     }
 
@@ -226,7 +230,8 @@ impl Context<'_> {
             cluster,
             profile,
             others: all.count(),
-            at: self.profile_anchor(cluster, profile, index, w),
+            workload: w,
+            index,
         })
     }
 
@@ -241,7 +246,8 @@ impl Context<'_> {
             cluster,
             profile,
             others: all.count(),
-            at: self.profile_anchor(cluster, profile, None, w),
+            workload: w,
+            index: None,
         })
     }
 
@@ -327,7 +333,13 @@ impl Context<'_> {
         if !landing.profile.is_empty() {
             f = f.profile(landing.profile.to_string());
         }
-        if let Some(at) = landing.at {
+        let at = self.profile_anchor(
+            landing.cluster,
+            landing.profile,
+            landing.index,
+            landing.workload,
+        );
+        if let Some(at) = at {
             let phrase = landing.profile_phrase();
             f = f.link(at, format!("{phrase} selects the pods"), &phrase);
         }

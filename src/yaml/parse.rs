@@ -101,16 +101,16 @@ impl Origin {
 /// piece.
 pub fn pieces(text: &str, min_len: usize) -> Vec<(Origin, &str)> {
     let whole = vec![(Origin::default(), text)];
+    // Most files are small: whole, before anything scans them.
+    if text.len() < min_len.saturating_mul(2) {
+        return whole;
+    }
     let bytes = text.as_bytes();
     let lone_cr = bytes
         .iter()
         .enumerate()
         .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-    if text.len() < min_len.saturating_mul(2)
-        || text.starts_with('%')
-        || text.contains("\n%")
-        || lone_cr
-    {
+    if text.starts_with('%') || text.contains("\n%") || lone_cr {
         return whole;
     }
     let mut out = Vec::new();
