@@ -4,7 +4,7 @@
 //! `common/mod.rs`: the benchmarks that time the binary link nothing from the crate. Each
 //! user includes it with `#[path = "common/engine.rs"] mod engine;`.
 
-// `suite` uses only the parser of it.
+// `suite` uses only the parsers of it.
 #![allow(dead_code)]
 
 use fargate_lint::model::{self, FileEntry};
@@ -24,6 +24,19 @@ pub fn parse(text: &str) -> ParsedFile {
 
 pub fn documents(parsed: &ParsedFile) -> usize {
     parsed.documents.len()
+}
+
+/// The documents of `text` as granit's event stream alone counts them: no tree, no comment
+/// events, nothing kept (the parser without anything fargate-lint builds on it). Stops at
+/// the first error, as a reader without recovery does.
+pub fn count_events_documents(text: &str) -> usize {
+    let options = granit_parser::options! { emit_comments: false };
+    let mut parser = granit_parser::Parser::new_from_str_with_options(text, options);
+    let mut documents = 0;
+    while let Some(Ok((event, _))) = parser.next_event() {
+        documents += usize::from(matches!(event, granit_parser::Event::DocumentStart(..)));
+    }
+    documents
 }
 
 /// The facts of the file with index `index`.
