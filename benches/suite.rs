@@ -187,8 +187,12 @@ fn run(options: &Values) -> Result<(), String> {
         let (mut floor, mut tree_floor) = (Duration::MAX, Duration::MAX);
         let (mut documents, mut event_documents) = (0, 0);
         for _ in 0..runs {
-            let (wall, parsed) =
-                parser_floor(&root, &corpus.paths, threads, engine::count_events_documents)?;
+            let (wall, parsed) = parser_floor(
+                &root,
+                &corpus.paths,
+                threads,
+                engine::count_events_documents,
+            )?;
             floor = floor.min(wall);
             event_documents = parsed;
             let (wall, parsed) = parser_floor(&root, &corpus.paths, threads, |text| {

@@ -498,6 +498,7 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits, keep: b
     let skipped =
         (!facts.recognized && problems.is_empty()).then_some(SkipReason::NothingRecognized);
     let directive_comments = parsed.comments;
+    facts.shrink_to_fit();
     Parsed {
         facts,
         problems,

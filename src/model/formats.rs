@@ -142,6 +142,42 @@ impl FileFacts {
         self.included |= included;
     }
 
+    /// Gives back the lists' spare room: a file's facts live to the end of the run, and a list
+    /// grown by pushes holds up to twice its objects (four workloads' room for one).
+    pub fn shrink_to_fit(&mut self) {
+        let FileFacts {
+            documents: _,
+            recognized: _,
+            clusters,
+            workloads,
+            kustomization: _,
+            unresolved,
+            invalid,
+            services,
+            ingresses,
+            claims,
+            storage_classes,
+            ingress_classes,
+            ingress_class_params,
+            roles,
+            policy_attachments,
+            variant: _,
+            included: _,
+        } = self;
+        clusters.shrink_to_fit();
+        workloads.shrink_to_fit();
+        unresolved.shrink_to_fit();
+        invalid.shrink_to_fit();
+        services.shrink_to_fit();
+        ingresses.shrink_to_fit();
+        claims.shrink_to_fit();
+        storage_classes.shrink_to_fit();
+        ingress_classes.shrink_to_fit();
+        ingress_class_params.shrink_to_fit();
+        roles.shrink_to_fit();
+        policy_attachments.shrink_to_fit();
+    }
+
     /// Adds the facts a module of several files (Terraform) gives this file.
     pub fn absorb(&mut self, other: FileFacts) {
         self.recognized |= other.recognized;
