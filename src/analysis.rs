@@ -1164,6 +1164,7 @@ fn build_variants(
         facts.clusters.clear();
         facts.documents = 0;
         facts.variant = Some(v.dir.clone());
+        facts.shrink_to_fit();
         (v, facts)
     };
     // `--render`: a variant kustomize built replaces the native build's objects (the native
@@ -1224,6 +1225,9 @@ fn build_variants(
     let mut problems = Vec::new();
     let mut variants = Vec::new();
     let mut read = std::collections::HashSet::new();
+    // One entry per variant: the vector grown once to its size, not doubled past it (8.6 MB
+    // of the 10,000-file corpus's peak in massif).
+    entries.reserve_exact(built.len());
     for (v, mut facts) in built {
         read.extend(v.read.iter().copied());
         problems.extend(v.problems.into_iter().map(|p| InputProblem {
