@@ -800,8 +800,9 @@ fn add_kustomize_inputs(
         .collect();
     let mut refused = Vec::new();
     // In waves: the kustomizations found so far parsed side by side (a run of a thousand
-    // apps has two thousand), then what they name looked up in turn. Which files are read
-    // does not depend on the order (a file is read once, under its first name found).
+    // apps has two thousand), then what they name looked up in turn, in the order they were
+    // found: the files read do not depend on the thread count (a file is read once, under
+    // its first name found).
     while !queue.is_empty() {
         let wave: Vec<(String, Option<model::Kustomization>)> = std::mem::take(&mut queue)
             .into_par_iter()

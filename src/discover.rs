@@ -28,8 +28,10 @@
 //!   not followed and is listed as [`NotRead`] (when it would have been read or walked). A PATH
 //!   named on the command line is read wherever it leads: the user chose it. A link back to an
 //!   ancestor is reported as a [`InputError::WalkError`] input and the rest of the walk goes on.
-//! - The result is sorted by display path (then file-system path) and deduplicated by
-//!   canonical path, so that the output is the same whatever the thread count.
+//! - The result is sorted by display path (then file-system path) and deduplicated by the
+//!   file each path opens (a symlink to a file read under another name counts once; two hard
+//!   links are two files, as they are two paths in a repository), so that the output is the
+//!   same whatever the thread count.
 
 use crate::source::normalize;
 use std::collections::HashSet;
@@ -913,30 +915,33 @@ fn read_file(path: &Path, limit: u64) -> Result<String, InputError> {
     read_file_with_identity(path, limit).0
 }
 
-/// What a file is, whatever path reached it: device and inode where the platform has them,
-/// the canonical path elsewhere.
+/// What a file is, whatever symlinks reached it: its device and inode where the platform has
+/// them and the file has one name (no `readlink` per path component), else its canonical
+/// path, so that hard links, two names of one repository, stay two files.
 #[derive(PartialEq, Eq, Hash)]
-struct FileIdentity {
+enum FileIdentity {
     #[cfg(unix)]
-    device_inode: (u64, u64),
-    #[cfg(not(unix))]
-    canonical: PathBuf,
+    DeviceInode(u64, u64),
+    Canonical(PathBuf),
 }
 
 impl FileIdentity {
     #[cfg(unix)]
-    fn of(_path: &Path, metadata: &fs::Metadata) -> Option<FileIdentity> {
+    fn of(path: &Path, metadata: &fs::Metadata) -> Option<FileIdentity> {
         use std::os::unix::fs::MetadataExt;
-        Some(FileIdentity {
-            device_inode: (metadata.dev(), metadata.ino()),
-        })
+        if metadata.nlink() == 1 {
+            return Some(FileIdentity::DeviceInode(metadata.dev(), metadata.ino()));
+        }
+        FileIdentity::canonical(path)
     }
 
     #[cfg(not(unix))]
     fn of(path: &Path, _metadata: &fs::Metadata) -> Option<FileIdentity> {
-        fs::canonicalize(path)
-            .ok()
-            .map(|canonical| FileIdentity { canonical })
+        FileIdentity::canonical(path)
+    }
+
+    fn canonical(path: &Path) -> Option<FileIdentity> {
+        fs::canonicalize(path).ok().map(FileIdentity::Canonical)
     }
 }
 
@@ -974,20 +979,15 @@ fn read_file_with_identity(
 }
 
 /// Reads at most `limit + 1` bytes: the size the file system reports can lie (`/dev/zero`, a
-/// FIFO, a file growing while read), and one byte past the limit is enough to know.
-///
-/// A regular file of a known size (`size_hint`, at most `limit`) is read up to that size: one
-/// `read` instead of a second one that only finds the end. A file that grew since it was
-/// looked at is read as it was then; one that reports no size (`/proc`) is read to its end.
+/// FIFO, a file growing while read, a stale size on a network or FUSE mount), and one byte
+/// past the limit is enough to know. The reported size (`size_hint`) only sizes the buffer:
+/// the read goes to the end, so that a file is never cut at a size it no longer has.
 fn read_capped(reader: impl Read, limit: u64, size_hint: u64) -> io::Result<Vec<u8>> {
     let capacity = usize::try_from(size_hint.min(limit)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
-    let cap = if size_hint > 0 && size_hint <= limit {
-        size_hint
-    } else {
-        limit.saturating_add(1)
-    };
-    reader.take(cap).read_to_end(&mut bytes)?;
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -1424,6 +1424,18 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn hard_links_are_two_files_and_a_symlink_to_one_of_them_is_not_a_third() {
+        let dir = TempDir::new().unwrap();
+        let a = write(dir.path(), "a/pod.yaml", b"kind: Pod\n");
+        fs::create_dir_all(dir.path().join("b")).unwrap();
+        fs::hard_link(&a, dir.path().join("b/pod.yaml")).unwrap();
+        std::os::unix::fs::symlink("../a/pod.yaml", dir.path().join("b/link.yaml")).unwrap();
+        let inputs = run(&dir, &opts());
+        assert_eq!(names(&inputs), ["a/pod.yaml", "b/pod.yaml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_file_reached_through_a_linked_folder_counts_once_under_the_first_name() {
         let dir = TempDir::new().unwrap();
         write(dir.path(), "real/x.yaml", b"x: 1\n");
@@ -1434,11 +1446,10 @@ mod tests {
     }
 
     #[test]
-    fn a_read_stops_at_the_known_size_and_reads_to_the_end_without_one() {
+    fn a_read_goes_to_the_end_whatever_size_was_reported() {
         let text = b"kind: Pod\n".repeat(10);
-        // Known size: what the file was when looked at, even if it grew since.
-        let read = read_capped(&text[..], 1000, 30).unwrap();
-        assert_eq!(read, &text[..30]);
+        // A size smaller than the file (it grew, or the mount's size is stale): read whole.
+        assert_eq!(read_capped(&text[..], 1000, 30).unwrap(), text);
         // No size (a `/proc` file, a pipe): to the end, one byte past the limit at most.
         assert_eq!(read_capped(&text[..], 1000, 0).unwrap(), text);
         assert_eq!(read_capped(&text[..], 50, 0).unwrap().len(), 51);
