@@ -355,3 +355,33 @@ fn fl004_can_be_suppressed_and_switched_off() {
     assert_eq!(code, Some(1));
     assert_eq!(finding(&report, "FL004")["severity"], "error");
 }
+
+/// A file of more than a megabyte is parsed in pieces, and a piece without the directives'
+/// prefix is parsed without comments: a directive in a later piece still suppresses its
+/// finding, and the same Deployment in the first piece, without one, still fires.
+#[test]
+fn a_directive_in_a_later_piece_of_a_large_file_suppresses() {
+    let filler = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  a: b\n";
+    let plain = deployment(&[]);
+    let suppressed = deployment(&[("@SAME@", " # fargate-lint: ignore[FL201]")]);
+    let mut text = plain;
+    while text.len() < 1_500_000 {
+        text.push_str("---\n");
+        text.push_str(filler);
+    }
+    text.push_str("---\n");
+    text.push_str(&suppressed.replace("name: web", "name: web2"));
+    let dir = repo(&text, None);
+    let (code, report) = check(dir.path(), &["--show-suppressed"]);
+    assert_eq!(code, Some(1), "{report:#}");
+    let fl201: Vec<_> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "FL201")
+        .collect();
+    assert_eq!(fl201.len(), 2, "{report:#}");
+    assert!(fl201[0]["suppressed"].is_null(), "{:#}", fl201[0]);
+    assert_eq!(fl201[1]["suppressed"]["kind"], "inSource", "{:#}", fl201[1]);
+    assert!(fl201[1]["line"].as_u64() > Some(30_000), "{:#}", fl201[1]);
+}
