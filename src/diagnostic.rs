@@ -1,5 +1,6 @@
 //! Findings: what a rule reports, where, and how severe; the one type every emitter prints.
 
+use compact_str::CompactString;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -26,9 +27,11 @@ impl Severity {
 /// The Kubernetes object a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ObjectRef {
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
+    // Compact: a finding copies its object's names, which are short enough to live inline
+    // (no allocation per finding).
+    pub kind: CompactString,
+    pub namespace: CompactString,
+    pub name: CompactString,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,8 +49,8 @@ pub struct Finding {
     /// `relatedLocations` in SARIF. Messages name these places; they never spell out a
     /// position themselves.
     pub labels: Vec<Label>,
-    pub cluster: Option<String>,
-    pub profile: Option<String>,
+    pub cluster: Option<CompactString>,
+    pub profile: Option<CompactString>,
     pub object: Option<ObjectRef>,
     /// What the finding is about, by identity within the run: outputs join findings to
     /// workloads by it (never by names, which two objects may share).
@@ -175,12 +178,12 @@ impl Finding {
         self
     }
 
-    pub fn cluster(mut self, name: impl Into<String>) -> Self {
+    pub fn cluster(mut self, name: &str) -> Self {
         self.cluster = Some(name.into());
         self
     }
 
-    pub fn profile(mut self, name: impl Into<String>) -> Self {
+    pub fn profile(mut self, name: &str) -> Self {
         self.profile = Some(name.into());
         self
     }

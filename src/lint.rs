@@ -194,7 +194,12 @@ fn merge_variants(analysis: &Analysis, findings: Vec<Finding>) -> Vec<Finding> {
             .and_then(|w| w.variant.clone()),
         _ => None,
     };
-    type Key = (&'static str, crate::source::Loc, String, Option<String>);
+    type Key = (
+        &'static str,
+        crate::source::Loc,
+        String,
+        Option<compact_str::CompactString>,
+    );
     let mut first: HashMap<Key, (usize, String)> = HashMap::new();
     let mut others: Vec<BTreeSet<String>> = Vec::new();
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());

@@ -320,9 +320,9 @@ fn collect(
         );
     for (kind, meta) in metas {
         let object = ObjectRef {
-            kind: kind.to_string(),
-            namespace: meta.namespace.clone(),
-            name: meta.name.clone(),
+            kind: kind.into(),
+            namespace: meta.namespace.as_str().into(),
+            name: meta.name.as_str().into(),
         };
         annotated(object, meta.loc.file, &meta.annotations);
     }

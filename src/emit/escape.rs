@@ -61,7 +61,14 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
 /// this changes came from input.
 pub fn terminal_lines(report: String) -> String {
     let starts_command = |line: &str| line.trim_start().starts_with("::");
-    if !report.contains(LEGACY_COMMAND) && !report.lines().any(starts_command) {
+    // Looked for by the rare `::` rather than line by line: a report is megabytes of lines.
+    let command_line = || {
+        report.match_indices("::").any(|(at, _)| {
+            let line_start = report[..at].rfind('\n').map_or(0, |i| i + 1);
+            starts_command(&report[line_start..])
+        })
+    };
+    if !report.contains(LEGACY_COMMAND) && !command_line() {
         return report;
     }
     let mut out = String::with_capacity(report.len() + 16);

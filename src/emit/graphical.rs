@@ -707,14 +707,14 @@ impl FancySpan {
 
 /// A line of a snippet: its number (from 1), where it starts in the source, its length
 /// with its line end, and its text without it.
-struct Line {
+struct Line<'a> {
     line_number: usize,
     offset: usize,
     length: usize,
-    text: String,
+    text: std::borrow::Cow<'a, str>,
 }
 
-impl Line {
+impl Line<'_> {
     fn span_line_only(&self, span: &FancySpan) -> bool {
         span.offset() >= self.offset && span.offset() + span.len() <= self.offset + self.length
     }
@@ -754,8 +754,30 @@ impl Line {
 }
 
 /// The lines of `data`, the contents read for a context, as miette's `get_lines` splits them.
-fn get_lines(data: &Contents<'_>) -> Vec<Line> {
+fn get_lines<'a>(data: &Contents<'a>) -> Vec<Line<'a>> {
     let context = String::from_utf8_lossy(data.data);
+    // Text without a CR (and valid UTF-8, so nothing replaced): lines end at LF only, and
+    // each line is a slice of it; the same lines as the scan below.
+    if let std::borrow::Cow::Borrowed(text) = context
+        && !text.contains('\r')
+    {
+        let mut lines = Vec::with_capacity(3);
+        let (mut line, mut offset, mut rest) = (data.line, data.offset, text);
+        while !rest.is_empty() {
+            let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+            let (this, after) = rest.split_at(end);
+            line += 1;
+            lines.push(Line {
+                line_number: line,
+                offset,
+                length: end,
+                text: std::borrow::Cow::Borrowed(this.strip_suffix('\n').unwrap_or(this)),
+            });
+            offset += end;
+            rest = after;
+        }
+        return lines;
+    }
     let mut line = data.line;
     let mut column = data.column;
     let mut offset = data.offset;
@@ -796,7 +818,7 @@ fn get_lines(data: &Contents<'_>) -> Vec<Line> {
                 line_number: line,
                 offset: line_offset,
                 length: offset - line_offset,
-                text: std::mem::take(&mut line_str),
+                text: std::borrow::Cow::Owned(std::mem::take(&mut line_str)),
             });
             line_offset = offset;
         }
@@ -839,7 +861,13 @@ fn visual_offset(line: &Line, offset: usize, start: bool) -> usize {
             index += 1;
         }
     }
-    let width: usize = char_widths(&line.text[..index.min(line.text.len())]).sum();
+    let before = &line.text[..index.min(line.text.len())];
+    // Printable ASCII is a column a character (no tab, no escape sequence).
+    let width: usize = if before.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        before.len()
+    } else {
+        char_widths(before).sum()
+    };
     if index > line.text.len() {
         width + 1
     } else {
@@ -849,6 +877,11 @@ fn visual_offset(line: &Line, offset: usize, start: bool) -> usize {
 
 /// A line of text, tabs as spaces.
 fn render_line_text(f: &mut String, text: &str) {
+    if !text.contains('\t') {
+        f.push_str(text);
+        f.push('\n');
+        return;
+    }
     for (c, width) in text.chars().zip(char_widths(text)) {
         if c == '\t' {
             push_spaces(f, width);

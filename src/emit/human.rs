@@ -461,7 +461,8 @@ pub fn write(
         let pieces: Vec<String> = batch
             .par_chunks(RENDER_CHUNK)
             .map(|chunk| {
-                let mut piece = String::new();
+                // About what a finding takes, so that the piece seldom grows.
+                let mut piece = String::with_capacity(chunk.len() * 1024);
                 let mut help_cache = HelpCache::default();
                 for f in chunk {
                     renderer.finding(f, &mut help_cache, &mut piece);

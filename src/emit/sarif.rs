@@ -26,6 +26,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::pretty::{PrettyArray, Sink};
@@ -426,9 +427,13 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
         by_file.entry(f.loc.file).or_default().push(i);
     }
     for (file, indexes) in by_file {
+        // Normalized side by side: a file of findings can be megabytes of lines.
         let lines: Vec<String> = files
             .get(file)
-            .map(|f| f.text.lines().map(normalize_line).collect())
+            .map(|f| {
+                let raw: Vec<&str> = f.text.lines().collect();
+                raw.par_iter().map(|l| normalize_line(l)).collect()
+            })
             .unwrap_or_default();
         let mut numbers: HashMap<&str, u64> = HashMap::new();
         let ids: Vec<u64> = lines
@@ -447,6 +452,9 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
                 None => out[i] = fingerprint(findings[i].code, &[], 1),
             }
         }
+        // Each finding's window and occurrence, found in order; their hashes are then
+        // computed side by side.
+        let mut found: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(indexes.len());
         for (k, mut queries) in by_length {
             queries.sort_unstable();
             // How often each run looked for was seen so far, in one pass over the file.
@@ -459,13 +467,25 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
                 let h = hashes.run(start, k);
                 while let Some(&&(first, i)) = next.peek().filter(|(first, _)| *first == start) {
                     let before = seen.get(&h).copied().unwrap_or(0);
-                    out[i] = fingerprint(findings[i].code, &lines[first..first + k], before + 1);
+                    found.push((i, first, k, before + 1));
                     next.next();
                 }
                 if let Some(n) = seen.get_mut(&h) {
                     *n += 1;
                 }
             }
+        }
+        let printed: Vec<(usize, String)> = found
+            .par_iter()
+            .map(|&(i, first, k, n)| {
+                (
+                    i,
+                    fingerprint(findings[i].code, &lines[first..first + k], n),
+                )
+            })
+            .collect();
+        for (i, fingerprint) in printed {
+            out[i] = fingerprint;
         }
     }
     out

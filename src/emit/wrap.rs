@@ -125,7 +125,10 @@ fn word(line: &str, start: usize, end: usize, max_width: usize, fragments: &mut 
     let word = whole.trim_end_matches(' ');
     let spaces = whole.len() - word.len();
     let mut prev = 0;
-    for (idx, _) in word.match_indices('-') {
+    // A hyphen is one byte, so its byte index is a character boundary; a plain byte scan,
+    // since a searcher's setup costs more than most words are long.
+    let hyphens = word.bytes().enumerate().filter(|(_, b)| *b == b'-');
+    for (idx, _) in hyphens {
         let before = word[..idx].chars().next_back();
         let after = word[idx + 1..].chars().next();
         if before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric) {

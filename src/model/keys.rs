@@ -62,9 +62,9 @@ impl Workload {
 impl From<WorkloadKey> for ObjectRef {
     fn from(k: WorkloadKey) -> ObjectRef {
         ObjectRef {
-            kind: k.kind,
-            namespace: k.namespace,
-            name: k.name,
+            kind: k.kind.into(),
+            namespace: k.namespace.into(),
+            name: k.name.into(),
         }
     }
 }

@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         ), cluster, "the cluster")
         .help("merge profiles (each takes up to 5 selectors, with wildcards), or raise the quota \"Fargate profiles per cluster\" in Service Quotas first");
         if !cluster.name.is_empty() {
-            f = f.cluster(cluster.name.clone());
+            f = f.cluster(&cluster.name);
         }
         out.push(f);
     }

@@ -113,7 +113,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 format!("`{}` is not a valid role ARN: {why}", default.key),
             );
             if !cluster.name.is_empty() {
-                f = f.cluster(cluster.name.clone());
+                f = f.cluster(&cluster.name);
             }
             out.push(f.help(help));
         }

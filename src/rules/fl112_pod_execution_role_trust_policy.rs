@@ -94,7 +94,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 format!("used by {}", profile_label(profile)),
             );
             if !cluster.name.is_empty() && finding.cluster.is_none() {
-                finding = finding.cluster(cluster.name.clone());
+                finding = finding.cluster(&cluster.name);
             }
         }
         if r.role.definition {

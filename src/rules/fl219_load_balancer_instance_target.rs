@@ -429,8 +429,8 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         };
         let object = ObjectRef {
             kind: "Service".into(),
-            namespace: s.meta.namespace.clone(),
-            name: s.meta.name.clone(),
+            namespace: s.meta.namespace.as_str().into(),
+            name: s.meta.name.as_str().into(),
         };
         let what = format!("Service `{}` of type LoadBalancer", s.meta.name);
         report(cx, rule, out, object, what, verdict, selected(&pods, s));
@@ -486,8 +486,8 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         for (verdict, services) in groups {
             let object = ObjectRef {
                 kind: "Ingress".into(),
-                namespace: ing.meta.namespace.clone(),
-                name: ing.meta.name.clone(),
+                namespace: ing.meta.namespace.as_str().into(),
+                name: ing.meta.name.as_str().into(),
             };
             let what = format!("ALB Ingress `{}`", ing.meta.name);
             let reached = services.into_iter().flat_map(|s| selected(&pods, s));

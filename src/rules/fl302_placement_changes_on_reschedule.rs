@@ -79,7 +79,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     baseline.revision
                 ),
             )
-            .cluster(cluster.name.clone())
+            .cluster(&cluster.name)
             .help(restart),
         );
     }

@@ -50,10 +50,10 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             )
             .help("create the profile that takes its pods before deleting it, or keep it; pods left Pending are FL215");
         if !cluster.name.is_empty() {
-            finding = finding.cluster(cluster.name.clone());
+            finding = finding.cluster(&cluster.name);
         }
         if !change.key.name.is_empty() {
-            finding = finding.profile(change.key.name.clone());
+            finding = finding.profile(&change.key.name);
         }
         out.push(finding);
     }

@@ -328,10 +328,10 @@ impl Context<'_> {
     ) -> Finding {
         let mut f = self.finding(rule, loc, message).object(object);
         if !landing.cluster.name.is_empty() {
-            f = f.cluster(landing.cluster.name.clone());
+            f = f.cluster(&landing.cluster.name);
         }
         if !landing.profile.is_empty() {
-            f = f.profile(landing.profile.to_string());
+            f = f.profile(landing.profile);
         }
         let at = self.profile_anchor(
             landing.cluster,
@@ -417,10 +417,10 @@ impl<'a> PodIndex<'a> {
 /// them.
 pub fn in_profile(mut finding: Finding, cluster: &Cluster, profile: &FargateProfile) -> Finding {
     if !cluster.name.is_empty() {
-        finding = finding.cluster(cluster.name.clone());
+        finding = finding.cluster(&cluster.name);
     }
     if !profile.name.value.is_empty() {
-        finding = finding.profile(profile.name.value.clone());
+        finding = finding.profile(&profile.name.value);
     }
     finding
 }
@@ -436,7 +436,11 @@ pub fn profile_label(profile: &FargateProfile) -> String {
 
 /// The object reference of a workload, for findings about it: its key.
 pub fn object_of(w: &Workload) -> ObjectRef {
-    w.key().into()
+    ObjectRef {
+        kind: w.kind_name.as_str().into(),
+        namespace: w.namespace.as_str().into(),
+        name: w.name.as_str().into(),
+    }
 }
 
 /// How a cluster is named in messages: "cluster `prod`", or "a cluster without a name".
@@ -484,10 +488,10 @@ impl Context<'_> {
     ) -> Finding {
         let mut f = self.workload_finding(rule, w, loc, message);
         if !cluster.name.is_empty() {
-            f = f.cluster(cluster.name.clone());
+            f = f.cluster(&cluster.name);
         }
         if let Some(profile) = placement.profile.as_ref().filter(|p| !p.is_empty()) {
-            f = f.profile(profile.clone());
+            f = f.profile(profile);
         }
         f
     }
