@@ -42,6 +42,12 @@ pub(super) trait Source {
         before: usize,
         after: usize,
     ) -> Result<Contents<'_>, MietteError>;
+
+    /// The file that byte `offset` is in, as `(identity, where it starts, its length)`, when
+    /// the source is made of files whose snippets may be drawn once and reused.
+    fn file_of(&self, _offset: usize) -> Option<(usize, usize, usize)> {
+        None
+    }
 }
 
 /// The lines around a span: what miette's `SpanContents` holds.
@@ -73,9 +79,24 @@ pub(super) struct Report<'a> {
     pub(super) labels: Vec<LabeledSpan>,
 }
 
-/// Help texts already wrapped: findings of one rule repeat theirs.
+/// What is already drawn: help texts wrapped (findings of one rule repeat theirs), and
+/// snippets (every finding about a pod that a profile takes shows the profile's selector).
 #[derive(Default)]
-pub(super) struct HelpCache(HashMap<String, String>);
+pub(super) struct Cache {
+    help: HashMap<String, String>,
+    snippets: HashMap<SnippetKey, String>,
+}
+
+/// What a snippet's drawing depends on, with offsets from the start of its file: the file,
+/// the context's span, and each label in the file with its text and its style's place in
+/// the theme's cycle (labels of other files never touch the snippet's lines).
+#[derive(PartialEq, Eq, Hash)]
+struct SnippetKey {
+    file: usize,
+    offset: usize,
+    len: usize,
+    labels: Vec<(usize, usize, Option<Vec<String>>, usize)>,
+}
 
 /// Draws reports in one theme.
 pub(super) struct Graphical {
@@ -112,12 +133,12 @@ impl Graphical {
         f: &mut String,
         report: &Report<'_>,
         source: Option<&dyn Source>,
-        help_cache: &mut HelpCache,
+        cache: &mut Cache,
     ) -> fmt::Result {
         self.render_header(f, report)?;
         self.render_message(f, report);
-        self.render_snippets(f, report, source)?;
-        self.render_footer(f, report, help_cache);
+        self.render_snippets(f, report, source, cache)?;
+        self.render_footer(f, report, cache);
         Ok(())
     }
 
@@ -152,9 +173,9 @@ impl Graphical {
         f.push('\n');
     }
 
-    fn render_footer(&self, f: &mut String, report: &Report<'_>, cache: &mut HelpCache) {
+    fn render_footer(&self, f: &mut String, report: &Report<'_>, cache: &mut Cache) {
         if let Some(help) = report.help {
-            if let Some(wrapped) = cache.0.get(help) {
+            if let Some(wrapped) = cache.help.get(help) {
                 f.push_str(wrapped);
             } else {
                 let mut wrapped = String::new();
@@ -164,7 +185,7 @@ impl Graphical {
                     &Wrap::new(WIDTH - 2, &self.help_indent, "        "),
                 );
                 f.push_str(&wrapped);
-                cache.0.insert(help.to_string(), wrapped);
+                cache.help.insert(help.to_string(), wrapped);
             }
             f.push('\n');
         }
@@ -175,6 +196,7 @@ impl Graphical {
         f: &mut String,
         report: &Report<'_>,
         source: Option<&dyn Source>,
+        cache: &mut Cache,
     ) -> fmt::Result {
         let Some(source) = source else {
             return Ok(());
@@ -229,8 +251,30 @@ impl Graphical {
             .zip(self.theme.styles.highlights.iter().copied().cycle())
             .map(|(label, style)| FancySpan::new(label.label(), *label.inner(), style))
             .collect::<Vec<_>>();
+        let styles = self.theme.styles.highlights.len().max(1);
         for (context, contents) in contexts {
+            let key = source
+                .file_of(context.offset())
+                .map(|(file, base, len)| SnippetKey {
+                    file,
+                    offset: context.offset() - base,
+                    len: context.len(),
+                    labels: spans
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| base <= s.offset() && s.offset() + s.len() <= base + len)
+                        .map(|(i, s)| (s.offset() - base, s.len(), s.label.clone(), i % styles))
+                        .collect(),
+                });
+            if let Some(drawn) = key.as_ref().and_then(|k| cache.snippets.get(k)) {
+                f.push_str(drawn);
+                continue;
+            }
+            let from = f.len();
             self.render_context(f, source, &context, contents, &labels, &spans)?;
+            if let Some(key) = key {
+                cache.snippets.insert(key, f[from..].to_string());
+            }
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use miette::{GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan};
 use rayon::prelude::*;
 
 use super::escape::{is_unsafe, push_escaped, terminal, terminal_lines};
-use super::graphical::{Contents, Graphical, HelpCache, Report, Source};
+use super::graphical::{Cache, Contents, Graphical, Report, Source};
 use super::{Counts, PlacementCounts, path_of, plural};
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
@@ -41,6 +41,8 @@ const MERGE_GAP: usize = 16;
 /// reach the terminal raw; and the start of every line is known, so that reading the lines
 /// around a span costs the size of those lines, not of the file before them.
 struct SnippetSource<'a> {
+    /// Which file it is (its index in the run's files): snippets drawn once are reused by it.
+    id: usize,
     /// The file's path, escaped.
     name: String,
     /// The text shown: the file's own when nothing needs escaping.
@@ -53,7 +55,7 @@ struct SnippetSource<'a> {
 }
 
 impl<'a> SnippetSource<'a> {
-    fn new(path: &str, file: &'a str) -> SnippetSource<'a> {
+    fn new(id: usize, path: &str, file: &'a str) -> SnippetSource<'a> {
         let mut shifts = Vec::new();
         let text = if file.chars().any(is_unsafe) {
             let mut out = String::with_capacity(file.len() + 64);
@@ -79,6 +81,7 @@ impl<'a> SnippetSource<'a> {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SnippetSource {
+            id,
             name: terminal(path).into_owned(),
             text,
             shifts,
@@ -253,6 +256,12 @@ impl Source for FindingSource<'_> {
             ..inner
         })
     }
+
+    fn file_of(&self, offset: usize) -> Option<(usize, usize, usize)> {
+        let at = self.parts.partition_point(|(base, _)| *base <= offset);
+        let (base, source) = self.parts.get(at.checked_sub(1)?)?;
+        Some((source.id, *base, source.text.len()))
+    }
 }
 
 /// The theme of the report.
@@ -288,7 +297,7 @@ impl<'a> Renderer<'a> {
                     .files
                     .get(file)
                     .map_or(("", ""), |s| (s.path.as_str(), &*s.text));
-                (file, SnippetSource::new(path, text))
+                (file, SnippetSource::new(file.0 as usize, path, text))
             })
             .collect();
         Renderer {
@@ -299,7 +308,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The report of `f`, appended to `out`.
-    fn finding(&self, f: &Finding, help_cache: &mut HelpCache, out: &mut String) {
+    fn finding(&self, f: &Finding, cache: &mut Cache, out: &mut String) {
         let analysis = self.analysis;
         let path = path_of(analysis, f);
         // The finding's own file, then each other file a label points into, once.
@@ -368,7 +377,7 @@ impl<'a> Renderer<'a> {
         let from = out.len();
         if self
             .graphical
-            .render(out, &report, Some(&source), help_cache)
+            .render(out, &report, Some(&source), cache)
             .is_err()
         {
             out.truncate(from);
@@ -463,9 +472,9 @@ pub fn write(
             .map(|chunk| {
                 // About what a finding takes, so that the piece seldom grows.
                 let mut piece = String::with_capacity(chunk.len() * 1024);
-                let mut help_cache = HelpCache::default();
+                let mut cache = Cache::default();
                 for f in chunk {
-                    renderer.finding(f, &mut help_cache, &mut piece);
+                    renderer.finding(f, &mut cache, &mut piece);
                     piece.push('\n');
                 }
                 terminal_lines(piece)
@@ -691,8 +700,8 @@ mod tests {
     }
 
     /// Ours, per theme (without and with colour), each with its help cache.
-    fn ours() -> [(Graphical, HelpCache); 2] {
-        [false, true].map(|color| (Graphical::new(theme(color)), HelpCache::default()))
+    fn ours() -> [(Graphical, Cache); 2] {
+        [false, true].map(|color| (Graphical::new(theme(color)), Cache::default()))
     }
 
     /// Renders `snippet` with miette's handler and with ours (from `source`, the same text
@@ -701,7 +710,7 @@ mod tests {
         snippet: &Snippet<'_>,
         source: &dyn Source,
         color: bool,
-        ours: &mut [(Graphical, HelpCache); 2],
+        ours: &mut [(Graphical, Cache); 2],
         case: &str,
     ) {
         let mut theirs = String::new();
@@ -766,7 +775,7 @@ mod tests {
         let prepared: Vec<SnippetSource<'_>> = TEXTS
             .iter()
             .enumerate()
-            .map(|(i, t)| SnippetSource::new(&format!("dir/f{i}.yaml"), t))
+            .map(|(i, t)| SnippetSource::new(i, &format!("dir/f{i}.yaml"), t))
             .collect();
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let mut ours = ours();
@@ -851,7 +860,7 @@ mod tests {
     #[test]
     fn reads_what_miette_reads_from_the_whole_text() {
         let text = "a: 1\nbb: 2\r\n\nccc: 3\n  d: [4, 5]\r\ne: 6\nlast";
-        let source = SnippetSource::new("f.yaml", text);
+        let source = SnippetSource::new(0, "f.yaml", text);
         for offset in 0..text.len() {
             for len in [0, 1, 3, 9, 20] {
                 for context in [0, 1, 2] {
@@ -871,7 +880,7 @@ mod tests {
     #[test]
     fn reads_only_the_lines_around_a_span_of_a_long_file() {
         let text = "key: value\n".repeat(200_000);
-        let source = SnippetSource::new("big.yaml", &text);
+        let source = SnippetSource::new(0, "big.yaml", &text);
         let offset = text.len() / 2 + 5;
         let (data, start, _, line, _) = read(&source, offset, 5, 1);
         // The line of the span and one on each side, from where miette would say.
@@ -883,7 +892,7 @@ mod tests {
     #[test]
     fn control_characters_of_the_file_are_escaped_and_spans_follow() {
         let text = "a: \x1b[2J\x07x\rb: y\n";
-        let source = SnippetSource::new("f\x1b.yaml", text);
+        let source = SnippetSource::new(0, "f\x1b.yaml", text);
         assert_eq!(source.name, "f\\u{1b}.yaml");
         assert_eq!(source.text, "a: \\u{1b}[2J\\u{7}x\nb: y\n");
         // `x` and `y` of the file, where they are in the text shown.
