@@ -85,7 +85,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         gib(need.memory_bytes.saturating_add(FARGATE_OVERHEAD_MIB << 20)),
                         LARGEST.vcpu(),
                         LARGEST.memory_gb(),
-                        landing.phrase_with("").trim_start()
+                        landing.phrase_with("")
                     ),
                 )
                 .help(format!("lower the requests (and limits) to fit {} vCPU and {} GB, split the workload, or run it on EC2 nodes", LARGEST.vcpu(), LARGEST.memory_gb())),
@@ -107,7 +107,7 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                         "the pods of {} ask for {} of ephemeral storage, more than the {MAX_EPHEMERAL_GIB} GiB Fargate gives a pod; {} selects them, and Fargate refuses the pods: they stay Pending",
                         workload_label(w),
                         gib(need.ephemeral_bytes),
-                        landing.phrase_with("").trim_start()
+                        landing.phrase_with("")
                     ),
                 )
                 .help(format!("ask for {MAX_EPHEMERAL_GIB} GiB or less, and keep large data on EFS or S3")),

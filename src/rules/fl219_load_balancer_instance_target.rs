@@ -399,7 +399,11 @@ fn report(
         .help(verdict.help);
     // The pods it reaches: their template's labels, which its selector matches.
     if let Some(at) = w.pod.metadata_loc.or(w.kind_loc) {
-        f = f.link(at, "the pods it sends traffic to", &workload_label(w));
+        f = f.link(
+            at,
+            "the pods it sends traffic to",
+            &workload_label(w).to_string(),
+        );
     }
     f.severity = verdict.severity;
     out.push(f);

@@ -51,34 +51,67 @@ pub struct Landing<'a> {
 impl Landing<'_> {
     /// "lands on Fargate profile `apps` of cluster `prod`", with "(and in 2 other clusters)"
     /// when there are more; rules append what Fargate refuses.
-    pub fn phrase(&self) -> String {
+    pub fn phrase(&self) -> Phrase<'_> {
         self.phrase_with("lands on")
     }
 
     /// Like [`Landing::phrase`] with another verb ("matches" for a DaemonSet, which
     /// Fargate never runs).
-    pub fn phrase_with(&self, verb: &str) -> String {
-        let profile = self.profile_phrase();
-        let cluster = if self.cluster.name.is_empty() {
-            "a cluster without a name".to_string()
-        } else {
-            format!("cluster `{}`", self.cluster.name)
-        };
-        let others = match self.others {
-            0 => String::new(),
-            1 => " (and in 1 other cluster)".to_string(),
-            n => format!(" (and in {n} other clusters)"),
-        };
-        format!("{verb} {profile} of {cluster}{others}")
+    pub fn phrase_with<'v>(&'v self, verb: &'v str) -> Phrase<'v> {
+        Phrase {
+            landing: self,
+            verb,
+        }
     }
 
     /// "Fargate profile `apps`": the words of [`Landing::phrase`] that name the profile, and
     /// link to where it takes the pods.
     pub fn profile_phrase(&self) -> String {
-        if self.profile.is_empty() {
-            "a Fargate profile without a name".to_string()
+        self.profile_words().to_string()
+    }
+
+    fn profile_words(&self) -> ProfileWords<'_> {
+        ProfileWords(self.profile)
+    }
+}
+
+/// The words of [`Landing::phrase`], written where they are formatted (a message is
+/// formatted once: no string of its own for each part).
+pub struct Phrase<'a> {
+    landing: &'a Landing<'a>,
+    verb: &'a str,
+}
+
+impl std::fmt::Display for Phrase<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let l = self.landing;
+        // No verb: the phrase starts with the profile ("Fargate profile `apps` of ...").
+        if !self.verb.is_empty() {
+            write!(f, "{} ", self.verb)?;
+        }
+        write!(f, "{} of ", l.profile_words())?;
+        if l.cluster.name.is_empty() {
+            f.write_str("a cluster without a name")?;
         } else {
-            format!("Fargate profile `{}`", self.profile)
+            write!(f, "cluster `{}`", l.cluster.name)?;
+        }
+        match l.others {
+            0 => Ok(()),
+            1 => f.write_str(" (and in 1 other cluster)"),
+            n => write!(f, " (and in {n} other clusters)"),
+        }
+    }
+}
+
+/// "Fargate profile `apps`", or "a Fargate profile without a name".
+struct ProfileWords<'a>(&'a str);
+
+impl std::fmt::Display for ProfileWords<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("a Fargate profile without a name")
+        } else {
+            write!(f, "Fargate profile `{}`", self.0)
         }
     }
 }
@@ -579,16 +612,40 @@ impl PodResource {
 }
 
 /// How a workload is named in messages: "Deployment `web`".
-pub fn workload_label(w: &Workload) -> String {
-    format!("{} `{}`", w.kind_name, w.name)
+pub fn workload_label(w: &Workload) -> WorkloadLabel<'_> {
+    WorkloadLabel(w)
+}
+
+/// See [`workload_label`]: written where it is formatted.
+pub struct WorkloadLabel<'a>(&'a Workload);
+
+impl std::fmt::Display for WorkloadLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0.kind_name, self.0.name)
+    }
 }
 
 /// How a container is named in messages: "container `app`" (or its position when it has
 /// no name).
-pub fn container_label(w: &Workload, index: usize) -> String {
-    match w.pod.containers.get(index).and_then(|c| c.name.as_ref()) {
-        Some(name) => format!("container `{}`", name.value),
-        None => format!("container {}", index + 1),
+pub fn container_label(w: &Workload, index: usize) -> ContainerLabel<'_> {
+    ContainerLabel(w, index)
+}
+
+/// See [`container_label`]: written where it is formatted.
+pub struct ContainerLabel<'a>(&'a Workload, usize);
+
+impl std::fmt::Display for ContainerLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self
+            .0
+            .pod
+            .containers
+            .get(self.1)
+            .and_then(|c| c.name.as_ref())
+        {
+            Some(name) => write!(f, "container `{}`", name.value),
+            None => write!(f, "container {}", self.1 + 1),
+        }
     }
 }
 
