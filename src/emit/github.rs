@@ -19,6 +19,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::RepoPaths;
@@ -126,6 +128,9 @@ fn ordered<'f>(
     first
 }
 
+/// Annotations rendered by one task.
+const ANNOTATION_BATCH: usize = 1024;
+
 /// Index of a severity in per-level arrays: error, warning, notice.
 fn level(severity: Severity) -> usize {
     match severity {
@@ -171,12 +176,12 @@ fn annotations(
     }
     let mut written = [0usize; 3];
     let mut left_out = Counts::default();
-    let mut out = String::new();
+    let mut chosen = Vec::with_capacity(ordered.len());
     for (f, _) in ordered {
         let l = level(f.severity);
         if written[l] < caps[l] {
             written[l] += 1;
-            let _ = writeln!(out, "{}", annotation(f, &path(f.loc.file)));
+            chosen.push(f);
         } else {
             match f.severity {
                 Severity::Error => left_out.error += 1,
@@ -184,6 +189,28 @@ fn annotations(
                 Severity::Note => left_out.note += 1,
             }
         }
+    }
+    // Each file's path once, then the annotations side by side, a batch at a time, joined in
+    // their order (the same bytes at any thread count).
+    let mut files: Vec<FileId> = chosen.iter().map(|f| f.loc.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let relative: std::collections::HashMap<FileId, String> =
+        files.into_iter().map(|file| (file, path(file))).collect();
+    let pieces: Vec<String> = chosen
+        .par_chunks(ANNOTATION_BATCH)
+        .map(|batch| {
+            let mut piece = String::with_capacity(batch.len() * 512);
+            for f in batch {
+                let path = relative.get(&f.loc.file).map_or("", String::as_str);
+                let _ = writeln!(piece, "{}", annotation(f, path));
+            }
+            piece
+        })
+        .collect();
+    let mut out = String::with_capacity(pieces.iter().map(String::len).sum::<usize>() + 256);
+    for piece in pieces {
+        out.push_str(&piece);
     }
     let more = left_out.error + left_out.warning + left_out.note;
     if more > 0 {
