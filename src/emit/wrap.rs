@@ -49,6 +49,19 @@ pub(super) fn fill(out: &mut String, text: &str, wrap: &Wrap<'_>) {
             first = false;
             continue;
         }
+        let from = out.len();
+        let was_first = first;
+        if ascii_line(
+            out,
+            line,
+            wrap,
+            (initial_width, subsequent_width),
+            &mut first,
+        ) {
+            continue;
+        }
+        out.truncate(from);
+        first = was_first;
         fragments.clear();
         // textwrap puts an empty word first when the first line is indented: the first
         // word may not fit beside the indentation.
@@ -82,6 +95,106 @@ pub(super) fn fill(out: &mut String, text: &str, wrap: &Wrap<'_>) {
         }
         push_line(out, line, &fragments[from..], wrap, &mut first);
     }
+}
+
+/// `line` wrapped as [`fill`] wraps it, for a line of printable ASCII (one column a byte)
+/// whose pieces all fit a line: the same fragments and first fit in one pass, without the
+/// list of fragments. `false` (with `out` and `first` as they were left, for the caller to
+/// undo) for any other line.
+fn ascii_line(
+    out: &mut String,
+    line: &str,
+    wrap: &Wrap<'_>,
+    (initial_width, subsequent_width): (usize, usize),
+    first: &mut bool,
+) -> bool {
+    let bytes = line.as_bytes();
+    if !bytes.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return false;
+    }
+    // The output line being filled: its first fragment's start, its last's end (without
+    // spaces), its width so far, and whether it has a fragment.
+    let mut at = (0usize, 0usize, 0usize, false);
+    let mut lines = 0;
+    let mut fits = true;
+    let mut place = |start: usize, len: usize, spaces: usize, out: &mut String| {
+        if len > subsequent_width {
+            fits = false;
+            return;
+        }
+        let line_width = if lines == 0 {
+            initial_width
+        } else {
+            subsequent_width
+        };
+        if at.3 && at.2 + len > line_width {
+            push_text(out, wrap, first, &line[at.0..at.1]);
+            lines += 1;
+            at = (start, start, 0, false);
+        }
+        if !at.3 {
+            at = (start, start, at.2, true);
+        }
+        at.1 = start + len;
+        at.2 += len + spaces;
+    };
+    if !wrap.initial.is_empty() {
+        place(0, 0, 0, out);
+    }
+    let alphanumeric = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut word = |start: usize, end: usize, out: &mut String| {
+        let mut text_end = end;
+        while text_end > start && bytes[text_end - 1] == b' ' {
+            text_end -= 1;
+        }
+        let mut prev = start;
+        for (i, &b) in bytes.iter().enumerate().take(text_end).skip(start) {
+            if b == b'-'
+                && i > start
+                && alphanumeric(i - 1)
+                && i + 1 < text_end
+                && alphanumeric(i + 1)
+            {
+                place(prev, i + 1 - prev, 0, out);
+                prev = i + 1;
+            }
+        }
+        if prev < text_end || prev == start {
+            place(prev, text_end - prev, end - text_end, out);
+        }
+    };
+    let mut start = 0;
+    let mut in_spaces = false;
+    for (idx, &b) in bytes.iter().enumerate() {
+        if in_spaces && b != b' ' {
+            word(start, idx, out);
+            start = idx;
+        }
+        in_spaces = b == b' ';
+    }
+    if start < line.len() {
+        word(start, line.len(), out);
+    }
+    drop(word);
+    if !fits {
+        return false;
+    }
+    push_text(out, wrap, first, if at.3 { &line[at.0..at.1] } else { "" });
+    true
+}
+
+/// One line of output: its indentation and `text`.
+fn push_text(out: &mut String, wrap: &Wrap, first: &mut bool, text: &str) {
+    if !*first {
+        out.push('\n');
+    }
+    out.push_str(if *first {
+        wrap.initial
+    } else {
+        wrap.subsequent
+    });
+    *first = false;
+    out.push_str(text);
 }
 
 /// One line of output: its indentation and its fragments' text without the last's spaces.
@@ -213,33 +326,49 @@ mod tests {
 
     #[test]
     fn wraps_as_textwrap_wraps() {
-        let pieces = [
-            "a",
-            "word",
-            "x-y",
-            "non-ECR",
-            "--flag",
-            "a--b",
-            "z-",
-            "-q",
-            "1-2",
-            "\u{e9}-\u{e9}",
-            "\u{6f22}\u{5b57}",
-            "\u{1f680}",
-            "e\u{301}",
-            " ",
-            "  ",
-            "\n",
-            "\t",
-            "\x1b[31m",
-            "\x1b[0m",
-            "\x1b]8;;u\x1b\\",
-            "verylongwordwithoutanyspaceatallthatgoesonandon",
-            "arn:aws:iam::123456789012:role/name",
-            "`code`",
-            "(0.25 vCPU)",
-            "\u{301}",
-        ];
+        compare_with_textwrap(&PIECES);
+    }
+
+    /// Lines of printable ASCII only, which take [`ascii_line`].
+    #[test]
+    fn wraps_ascii_as_textwrap_wraps() {
+        let ascii: Vec<&str> = PIECES
+            .iter()
+            .copied()
+            .filter(|p| p.bytes().all(|b| (b' '..=b'~').contains(&b) || b == b'\n'))
+            .collect();
+        compare_with_textwrap(&ascii);
+    }
+
+    const PIECES: [&str; 25] = [
+        "a",
+        "word",
+        "x-y",
+        "non-ECR",
+        "--flag",
+        "a--b",
+        "z-",
+        "-q",
+        "1-2",
+        "\u{e9}-\u{e9}",
+        "\u{6f22}\u{5b57}",
+        "\u{1f680}",
+        "e\u{301}",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\x1b[31m",
+        "\x1b[0m",
+        "\x1b]8;;u\x1b\\",
+        "verylongwordwithoutanyspaceatallthatgoesonandon",
+        "arn:aws:iam::123456789012:role/name",
+        "`code`",
+        "(0.25 vCPU)",
+        "\u{301}",
+    ];
+
+    fn compare_with_textwrap(pieces: &[&str]) {
         let indents = [
             ("", ""),
             ("  \u{d7} ", "  \u{2502} "),
