@@ -42,7 +42,9 @@ const LEGACY_COMMAND_BROKEN: &str = "#\\u{23}[";
 
 /// A value from input as the terminal shows it: see the module documentation.
 pub fn terminal(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) && !s.contains(LEGACY_COMMAND) {
+    // Printable ASCII has nothing unsafe: a byte test, before decoding characters.
+    let safe = s.bytes().all(|b| (b' '..=b'~').contains(&b)) || !s.chars().any(is_unsafe);
+    if safe && !has_legacy_command(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -63,12 +65,12 @@ pub fn terminal_lines(report: String) -> String {
     let starts_command = |line: &str| line.trim_start().starts_with("::");
     // Looked for by the rare `::` rather than line by line: a report is megabytes of lines.
     let command_line = || {
-        report.match_indices("::").any(|(at, _)| {
-            let line_start = report[..at].rfind('\n').map_or(0, |i| i + 1);
+        memchr::memmem::find_iter(report.as_bytes(), b"::").any(|at| {
+            let line_start = memchr::memrchr(b'\n', &report.as_bytes()[..at]).map_or(0, |i| i + 1);
             starts_command(&report[line_start..])
         })
     };
-    if !report.contains(LEGACY_COMMAND) && !command_line() {
+    if !has_legacy_command(&report) && !command_line() {
         return report;
     }
     let mut out = String::with_capacity(report.len() + 16);
@@ -85,6 +87,11 @@ pub fn terminal_lines(report: String) -> String {
         }
     }
     out
+}
+
+/// Whether `s` holds the legacy workflow command prefix.
+fn has_legacy_command(s: &str) -> bool {
+    memchr::memmem::find(s.as_bytes(), LEGACY_COMMAND.as_bytes()).is_some()
 }
 
 /// A value from input as a Markdown code span, outside a table.
