@@ -175,7 +175,6 @@ fn ascii_line(
     if start < line.len() {
         word(start, line.len(), out);
     }
-    drop(word);
     if !fits {
         return false;
     }
@@ -199,18 +198,11 @@ fn push_text(out: &mut String, wrap: &Wrap, first: &mut bool, text: &str) {
 
 /// One line of output: its indentation and its fragments' text without the last's spaces.
 fn push_line(out: &mut String, line: &str, fragments: &[Fragment], wrap: &Wrap, first: &mut bool) {
-    if !*first {
-        out.push('\n');
-    }
-    out.push_str(if *first {
-        wrap.initial
-    } else {
-        wrap.subsequent
-    });
-    *first = false;
-    if let (Some(a), Some(b)) = (fragments.first(), fragments.last()) {
-        out.push_str(&line[a.start..b.start + b.len]);
-    }
+    let text = match (fragments.first(), fragments.last()) {
+        (Some(a), Some(b)) => &line[a.start..b.start + b.len],
+        _ => "",
+    };
+    push_text(out, wrap, first, text);
 }
 
 /// The fragments of `line`: its words (each with the spaces after it), each split after
