@@ -916,7 +916,7 @@ fn rename_references(obj: &mut N, renamed: &HashMap<(String, String), String>) {
         {
             let new = new.clone();
             if let V::Scalar(s, _) = &mut n.v {
-                *s = new;
+                *s = new.into();
             }
         }
     };

@@ -17,7 +17,9 @@ pub(super) struct N {
 
 #[derive(Debug, Clone)]
 pub(super) enum V {
-    Scalar(String, ScalarStyle),
+    /// Compact, as the parsed tree's scalars: copied from it and into the built tree without
+    /// an allocation for a short one.
+    Scalar(compact_str::CompactString, ScalarStyle),
     Seq(Vec<N>),
     /// Keys are scalars.
     Map(Vec<(N, N)>),
@@ -160,7 +162,7 @@ pub(super) fn copy(
     };
     let tag = node.tag().map(Box::from);
     let v = match node.kind() {
-        NodeKind::Scalar { value, style } => V::Scalar(value.to_string(), *style),
+        NodeKind::Scalar { value, style } => V::Scalar(value.clone(), *style),
         NodeKind::Seq(_) => V::Seq(
             node.items()
                 .map(|i| copy(i, file, map, budget))
@@ -188,7 +190,7 @@ pub(super) fn copy(
             }
             V::Map(out)
         }
-        NodeKind::Alias(_) => V::Scalar(String::new(), ScalarStyle::Plain),
+        NodeKind::Alias(_) => V::Scalar(compact_str::CompactString::default(), ScalarStyle::Plain),
     };
     Some(N { v, loc, tag })
 }
@@ -196,7 +198,7 @@ pub(super) fn copy(
 impl N {
     pub(super) fn scalar(value: &str, style: ScalarStyle, loc: Loc) -> N {
         N {
-            v: V::Scalar(value.to_string(), style),
+            v: V::Scalar(value.into(), style),
             loc,
             tag: None,
         }
@@ -314,10 +316,7 @@ impl N {
 
 fn push(doc: &mut Document, n: N) -> NodeId {
     let kind = match n.v {
-        V::Scalar(s, style) => NodeKind::Scalar {
-            value: s.into(),
-            style,
-        },
+        V::Scalar(s, style) => NodeKind::Scalar { value: s, style },
         V::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| push(doc, i)).collect()),
         V::Map(pairs) => NodeKind::Map(
             pairs
