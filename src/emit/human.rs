@@ -699,7 +699,7 @@ mod tests {
         (start, end - start)
     }
 
-    /// Ours, per theme (without and with colour), each with its help cache.
+    /// Ours, per theme (without and with colour), each with its cache of what it drew.
     fn ours() -> [(Graphical, Cache); 2] {
         [false, true].map(|color| (Graphical::new(theme(color)), Cache::default()))
     }
