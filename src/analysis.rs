@@ -1022,7 +1022,12 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         .collect();
     // Templates (a placeholder name or region) stand in for clusters only where there are
     // no real ones.
-    let has_real_clusters = model.clusters.iter().any(|c| !c.is_template());
+    let templates: Vec<bool> = model
+        .clusters
+        .iter()
+        .map(model::Cluster::is_template)
+        .collect();
+    let has_real_clusters = templates.contains(&false);
     let orders: Vec<ProfileOrder> = model.clusters.iter().map(ProfileOrder::of).collect();
     let placements = Placements::new(
         model
@@ -1037,14 +1042,12 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                 let fits = sizes
                     .get(i)
                     .is_some_and(|s| s.fits_fargate() || s.is_guess());
-                model
-                    .clusters
+                orders
                     .iter()
-                    .zip(&orders)
+                    .zip(&templates)
                     .zip(&scopes)
-                    .map(|((c, order), scopes)| {
-                        let placed =
-                            belongs(scopes, path) && !(has_real_clusters && c.is_template());
+                    .map(|((order, &template), scopes)| {
+                        let placed = belongs(scopes, path) && !(has_real_clusters && template);
                         placed.then(|| refuse(place_among(order, w), fits))
                     })
                     .collect()

@@ -215,8 +215,17 @@ pub fn host_and_path(image: &str) -> String {
 /// without regard to case, paths as written (they are lower-case by the grammar).
 pub fn is_allowed(image: &str, allowed: &[&str]) -> bool {
     match registry(image) {
-        Registry::Ecr | Registry::EcrPublic | Registry::Unknown => return true,
-        Registry::DockerHub | Registry::Other(_) => {}
+        Registry::Ecr | Registry::EcrPublic | Registry::Unknown => true,
+        Registry::DockerHub | Registry::Other(_) => matches_allowed(image, allowed),
+    }
+}
+
+/// Whether `image` (from Docker Hub or another registry that is not ECR) matches one of the
+/// `allowed` globs, as [`is_allowed`] reads them.
+pub fn matches_allowed(image: &str, allowed: &[&str]) -> bool {
+    // Most runs allow nothing beyond ECR: no image is taken apart for no glob.
+    if allowed.is_empty() {
+        return false;
     }
     let full = host_and_path(image);
     let host = full.split_once('/').map_or(full.as_str(), |(h, _)| h);

@@ -200,6 +200,10 @@ fn merge_variants(analysis: &Analysis, findings: Vec<Finding>) -> Vec<Finding> {
         String,
         Option<compact_str::CompactString>,
     );
+    // Most runs place no workload of a variant: nothing to merge.
+    if analysis.model.workloads.iter().all(|w| w.variant.is_none()) {
+        return findings;
+    }
     let mut first: HashMap<Key, (usize, String)> = HashMap::new();
     let mut others: Vec<BTreeSet<String>> = Vec::new();
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());

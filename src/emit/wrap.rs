@@ -41,7 +41,11 @@ pub(super) fn fill(out: &mut String, text: &str, wrap: &Wrap<'_>) {
     for line in text.split('\n') {
         // A short line without indentation is kept whole, as textwrap keeps it.
         let indent = if first { wrap.initial } else { wrap.subsequent };
-        if indent.is_empty() && line.len() < wrap.width {
+        // An empty line has no word to wrap, and textwrap then writes no indentation
+        // either, unless its empty first word (an indented first line) is there.
+        if indent.is_empty() && line.len() < wrap.width
+            || line.is_empty() && wrap.initial.is_empty()
+        {
             if !first {
                 out.push('\n');
             }
@@ -98,9 +102,12 @@ pub(super) fn fill(out: &mut String, text: &str, wrap: &Wrap<'_>) {
 }
 
 /// `line` wrapped as [`fill`] wraps it, for a line of printable ASCII (one column a byte)
-/// whose pieces all fit a line: the same fragments and first fit in one pass, without the
-/// list of fragments. `false` (with `out` and `first` as they were left, for the caller to
-/// undo) for any other line.
+/// whose pieces all fit a line, and a first line no wider than the others: the same first
+/// fit, without a list of fragments. A fragment's width is its bytes and fragments lie end
+/// to end, so a line from byte `start` holds every fragment whose text ends within `width`
+/// bytes of it: each line is found by a search back from `start + width` for the last place
+/// a fragment's text ends, a few bytes, not a visit of every word. `false` (with `out` and
+/// `first` as they were, for the caller to undo) for any other line.
 fn ascii_line(
     out: &mut String,
     line: &str,
@@ -109,76 +116,41 @@ fn ascii_line(
     first: &mut bool,
 ) -> bool {
     let bytes = line.as_bytes();
-    if !bytes.iter().all(|b| (b' '..=b'~').contains(b)) {
+    if initial_width > subsequent_width || !bytes.iter().all(|b| (b' '..=b'~').contains(b)) {
         return false;
-    }
-    // The output line being filled: its first fragment's start, its last's end (without
-    // spaces), its width so far, and whether it has a fragment.
-    let mut at = (0usize, 0usize, 0usize, false);
-    let mut lines = 0;
-    let mut fits = true;
-    let mut place = |start: usize, len: usize, spaces: usize, out: &mut String| {
-        if len > subsequent_width {
-            fits = false;
-            return;
-        }
-        let line_width = if lines == 0 {
-            initial_width
-        } else {
-            subsequent_width
-        };
-        if at.3 && at.2 + len > line_width {
-            push_text(out, wrap, first, &line[at.0..at.1]);
-            lines += 1;
-            at = (start, start, 0, false);
-        }
-        if !at.3 {
-            at = (start, start, at.2, true);
-        }
-        at.1 = start + len;
-        at.2 += len + spaces;
-    };
-    if !wrap.initial.is_empty() {
-        place(0, 0, 0, out);
     }
     let alphanumeric = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
-    let mut word = |start: usize, end: usize, out: &mut String| {
-        let mut text_end = end;
-        while text_end > start && bytes[text_end - 1] == b' ' {
-            text_end -= 1;
-        }
-        let mut prev = start;
-        for (i, &b) in bytes.iter().enumerate().take(text_end).skip(start) {
-            if b == b'-'
-                && i > start
-                && alphanumeric(i - 1)
-                && i + 1 < text_end
-                && alphanumeric(i + 1)
-            {
-                place(prev, i + 1 - prev, 0, out);
-                prev = i + 1;
-            }
-        }
-        if prev < text_end || prev == start {
-            place(prev, text_end - prev, end - text_end, out);
-        }
+    // Whether a fragment's text ends at byte `p` (0 < p <= len): the end of a word (spaces
+    // or the line's end follow), or just after a hyphen between two letters or digits.
+    let ends_at = |p: usize| {
+        let word_end = bytes[p - 1] != b' ' && bytes.get(p).is_none_or(|&b| b == b' ');
+        word_end || (bytes[p - 1] == b'-' && p >= 2 && alphanumeric(p - 2) && alphanumeric(p))
     };
+    // The fragments' text ends with the line's last word.
+    let end = line.trim_end_matches(' ').len();
+    // An empty fragment starts the line when it is indented (textwrap's empty first word)
+    // or starts with spaces: a first line may then hold no word at all.
+    let empty_first = !wrap.initial.is_empty() || bytes.first() == Some(&b' ');
     let mut start = 0;
-    let mut in_spaces = false;
-    for (idx, &b) in bytes.iter().enumerate() {
-        if in_spaces && b != b' ' {
-            word(start, idx, out);
-            start = idx;
-        }
-        in_spaces = b == b' ';
+    let mut lines = 0;
+    let mut width = initial_width;
+    while end - start > width {
+        let last_fit = (start + 1..=start + width).rev().find(|&p| ends_at(p));
+        let stop = match last_fit {
+            Some(p) => p,
+            None if lines == 0 && empty_first => 0,
+            // Not even the first fragment fits: it takes the line alone, if it fits one.
+            None => match (start + 1..=end).find(|&p| ends_at(p)) {
+                Some(p) if p - start <= subsequent_width => p,
+                _ => return false,
+            },
+        };
+        push_text(out, wrap, first, &line[start..stop]);
+        start = stop + bytes[stop..].iter().take_while(|&&b| b == b' ').count();
+        lines += 1;
+        width = subsequent_width;
     }
-    if start < line.len() {
-        word(start, line.len(), out);
-    }
-    if !fits {
-        return false;
-    }
-    push_text(out, wrap, first, if at.3 { &line[at.0..at.1] } else { "" });
+    push_text(out, wrap, first, &line[start..end]);
     true
 }
 
@@ -367,6 +339,7 @@ mod tests {
             ("  \x1b[31m\u{26a0}\x1b[0m ", "  \x1b[31m\u{2502}\x1b[0m "),
             ("\x1b[36m  help: \x1b[0m", "        "),
             ("    ", ""),
+            ("", "    "),
         ];
         let mut state: u64 = 0x853c_49e6_748f_ea9b;
         let mut next = |n: usize| {

@@ -2,7 +2,7 @@
 //! Public or an allowed one.
 
 use super::prelude::*;
-use crate::image::{Registry, is_allowed, registry};
+use crate::image::{Registry, matches_allowed, registry};
 
 pub(crate) static RULE: Rule = Rule {
     code: "FL201",
@@ -22,15 +22,15 @@ fn check(cx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             let Some(image) = c.image.as_ref().filter(|i| !i.value.trim().is_empty()) else {
                 continue;
             };
-            if is_allowed(&image.value, cx.allowed_registries) {
-                continue;
-            }
             let from = match registry(&image.value) {
                 Registry::DockerHub => "Docker Hub".to_string(),
                 Registry::Other(host) => format!("`{host}`"),
-                // `is_allowed` takes ECR and placeholders (FL002); nothing else is left.
-                _ => continue,
+                // ECR, ECR Public and placeholders (FL002) are fine.
+                Registry::Ecr | Registry::EcrPublic | Registry::Unknown => continue,
             };
+            if matches_allowed(&image.value, cx.allowed_registries) {
+                continue;
+            }
             out.push(
                 cx.landing_finding(
                     rule,
