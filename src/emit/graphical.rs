@@ -18,7 +18,7 @@
 
 use std::fmt::{self, Write};
 
-use std::collections::HashMap;
+use super::FastMap;
 
 use miette::{GraphicalTheme, LabeledSpan, MietteError, Severity, SourceSpan};
 use owo_colors::Style;
@@ -83,8 +83,8 @@ pub(super) struct Report<'a> {
 /// snippets (every finding about a pod that a profile takes shows the profile's selector).
 #[derive(Default)]
 pub(super) struct Cache {
-    help: HashMap<String, String>,
-    snippets: HashMap<SnippetKey, String>,
+    help: FastMap<String, String>,
+    snippets: FastMap<SnippetKey, String>,
 }
 
 /// What a snippet's drawing depends on, with offsets from the start of its file: the file,

@@ -7,7 +7,7 @@
 //! `emit/graphical.rs` (the same bytes as miette's handler, which the tests here check,
 //! for a fraction of its cost per finding).
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::io::{self, Write};
 
 use miette::{GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan};
@@ -277,7 +277,7 @@ fn theme(color: bool) -> GraphicalTheme {
 struct Renderer<'a> {
     analysis: &'a Analysis,
     graphical: Graphical,
-    sources: HashMap<FileId, SnippetSource<'a>>,
+    sources: FastMap<FileId, SnippetSource<'a>>,
 }
 
 impl<'a> Renderer<'a> {

@@ -16,6 +16,13 @@ mod wrap;
 use crate::analysis::Analysis;
 use crate::diagnostic::{Finding, Severity};
 
+/// The emitters' caches and counts, keyed by a finding's texts and by a file's lines: one
+/// lookup or more per finding and per line, where SipHash was a twentieth of human output.
+/// foldhash is as fast as hashing gets for such keys; its seed is random per run, as the
+/// standard one's, so lines written to collide cannot make a lookup slow, and no output
+/// depends on the maps' order.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Counts of findings by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {

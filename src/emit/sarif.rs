@@ -23,7 +23,8 @@
 //! large, a link loop) is a `toolExecutionNotification` besides its FL001 result; a document
 //! that does not parse is only a result, since the tool read it fine.
 
-use std::collections::{BTreeMap, HashMap};
+use super::FastMap;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
@@ -435,7 +436,7 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
                 raw.par_iter().map(|l| normalize_line(l)).collect()
             })
             .unwrap_or_default();
-        let mut numbers: HashMap<&str, u64> = HashMap::new();
+        let mut numbers: FastMap<&str, u64> = FastMap::default();
         let ids: Vec<u64> = lines
             .iter()
             .map(|l| {
@@ -458,7 +459,7 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
         for (k, mut queries) in by_length {
             queries.sort_unstable();
             // How often each run looked for was seen so far, in one pass over the file.
-            let mut seen: HashMap<(u64, u64), usize> = queries
+            let mut seen: FastMap<(u64, u64), usize> = queries
                 .iter()
                 .map(|&(first, _)| (hashes.run(first, k), 0))
                 .collect();
