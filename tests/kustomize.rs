@@ -835,4 +835,44 @@ fn a_rendered_helm_stream_names_each_findings_template() {
         .filter_map(|r| r["properties"]["sourceTemplate"].as_str())
         .collect();
     assert_eq!(templates, ["shop/templates/agent.yaml"], "{sarif:#}");
+    // predict names the template of each workload of the stream.
+    let predicted = command()
+        .current_dir(root())
+        .args([
+            "predict",
+            "--cluster",
+            "testdata/kustomize/checkout-cluster.yaml",
+            "--stdin-filename",
+            "rendered/shop.yaml",
+            "--format",
+            "json",
+            "-",
+        ])
+        .write_stdin(stream.as_str())
+        .output()
+        .expect("the binary runs");
+    let predicted = json(&predicted);
+    let templates: Vec<(&str, &str)> = predicted["workloads"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|w| {
+            (
+                w["name"].as_str().unwrap_or(""),
+                w["source_template"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        templates,
+        [
+            ("shop-checkout", "shop/templates/deployment.yaml"),
+            ("shop-agent", "shop/templates/agent.yaml"),
+            (
+                "shop-test-connection",
+                "shop/templates/tests/test-connection.yaml"
+            ),
+        ],
+        "{predicted:#}"
+    );
 }

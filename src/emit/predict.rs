@@ -584,6 +584,9 @@ struct JsonWorkload<'a> {
     replicas: u32,
     /// The kustomize variant (its folder) the workload was built in; `None` for plain files.
     variant: Option<&'a str>,
+    /// The chart template that wrote the workload, for a document of a rendered Helm stream
+    /// (its `# Source:` comment), as `check` names it on findings.
+    source_template: Option<&'a str>,
     placements: Vec<JsonPlacement<'a>>,
 }
 
@@ -652,6 +655,7 @@ pub fn render_json_with(a: &Analysis, findings: &[usize], compared: Option<&Comp
             column: wl.loc.span.start.column,
             replicas: wl.replicas,
             variant: wl.variant.as_deref(),
+            source_template: a.helm_sources.template(wl.loc),
             placements: per_workload
                 .get(w)
                 .map_or(&[][..], Vec::as_slice)
@@ -771,6 +775,7 @@ fn removed_workloads(c: &Compared) -> Vec<JsonWorkload<'_>> {
             column: wl.loc.span.start.column,
             replicas: wl.replicas,
             variant: wl.variant.as_deref(),
+            source_template: b.helm_sources.template(wl.loc),
             placements: vec![placement],
         });
     }
