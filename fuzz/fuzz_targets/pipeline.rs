@@ -72,6 +72,9 @@ fn settings() -> Settings {
         pricing: Pricing::default(),
         yaml_limits: yaml::Limits::default(),
         cluster_scopes: Vec::new(),
+        // Never a program (`--render`) nor git (`--baseline`): stdin only.
+        render: false,
+        baseline: None,
     }
 }
 
@@ -94,6 +97,7 @@ fn run(data: &[u8], threads: usize) -> Outputs {
     let lint::Report {
         analysis,
         findings: all,
+        baseline: _,
     } = pool(threads)
         .install(|| {
             lint::run(
