@@ -804,42 +804,45 @@ fn add_kustomize_inputs(
     // found: the files read do not depend on the thread count (a file is read once, under
     // its first name found).
     while !queue.is_empty() {
-        let wave: Vec<(String, Option<model::Kustomization>)> = std::mem::take(&mut queue)
+        // Each kustomization of the wave parsed, and the paths each of its references may
+        // name, side by side; what is read already or from the disk is then looked up in turn.
+        let wave: Vec<(String, Vec<Vec<String>>)> = std::mem::take(&mut queue)
             .into_par_iter()
-            .map(|(path, text)| {
+            .filter_map(|(path, text)| {
                 let parsed = yaml::parse(&text, settings.yaml_limits);
                 let mut facts = model::extract(FileId(0), &parsed);
                 for doc in &parsed.documents {
                     model::untyped_kustomization(doc, &mut facts);
                 }
-                (path, facts.kustomization)
+                let k = facts.kustomization?;
+                let dir = model::folder_of(&path);
+                let references = k
+                    .resources
+                    .iter()
+                    .chain(&k.patches)
+                    .filter(|r| !model::is_remote(r))
+                    .map(|reference| {
+                        let target = model::join_path(dir, reference);
+                        let names = crate::model::KUSTOMIZATION_FILE_NAMES
+                            .iter()
+                            .map(|n| model::join_path(&target, n));
+                        std::iter::once(target.clone()).chain(names).collect()
+                    })
+                    .collect();
+                Some((path, references))
             })
             .collect();
-        for (path, k) in wave {
-            let Some(k) = k else {
-                continue;
-            };
-            let dir = model::folder_of(&path).to_string();
+        for (path, references) in wave {
+            let dir = model::folder_of(&path);
             named.insert(model::join_path(".", &path));
-            for reference in k.resources.iter().chain(&k.patches) {
-                if model::is_remote(reference) {
-                    continue;
-                }
-                let target = model::join_path(&dir, reference);
-                let candidates: Vec<String> = std::iter::once(target.clone())
-                    .chain(
-                        crate::model::KUSTOMIZATION_FILE_NAMES
-                            .iter()
-                            .map(|n| model::join_path(&target, n)),
-                    )
-                    .collect();
+            for candidates in references {
                 // Read already (under the PATHs): nothing to ask the disk.
                 if let Some(hit) = candidates.iter().find(|c| known.contains(*c)) {
                     named.insert(hit.clone());
                     continue;
                 }
                 for candidate in candidates {
-                    match read(&dir, &candidate) {
+                    match read(dir, &candidate) {
                         None => continue,
                         Some(Err(why)) => refused.push((candidate, why)),
                         Some(Ok(input)) => {
@@ -994,7 +997,8 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         &rendered,
         &kustomize_files,
     );
-    drop(kept_documents);
+    // Thousands of trees: dropped side by side.
+    kept_documents.into_par_iter().for_each(drop);
     problems.extend(built.problems);
     let variants = built.variants;
     let (model, assembled) = model::assemble(entries, &settings.default_namespace);
@@ -1263,12 +1267,12 @@ fn build_variants(
             facts,
         });
     }
-    for (i, e) in entries.iter_mut().enumerate() {
+    entries.par_iter_mut().enumerate().for_each(|(i, e)| {
         if e.facts.variant.is_none() && read.contains(&FileId(u32::try_from(i).unwrap_or(u32::MAX)))
         {
-            e.facts.included = true;
+            e.facts.mark_included();
         }
-    }
+    });
     problems.sort_by(|a, b| (a.loc, &a.message).cmp(&(b.loc, &b.message)));
     problems.dedup();
     Built { variants, problems }

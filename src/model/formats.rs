@@ -142,6 +142,22 @@ impl FileFacts {
         self.included |= included;
     }
 
+    /// Marks the facts of a file that a kustomize variant reads ([`FileFacts::included`]) and
+    /// drops the objects that are placed through the variant instead (workloads, Services,
+    /// Ingresses, claims and the cluster-scoped classes): `assemble` takes only what the file
+    /// says on its own (clusters, roles, FL002 and FL005) from such a file. Done where the
+    /// variants are known, side by side, not in the one pass of `assemble`.
+    pub fn mark_included(&mut self) {
+        self.included = true;
+        self.workloads = Vec::new();
+        self.services = Vec::new();
+        self.ingresses = Vec::new();
+        self.claims = Vec::new();
+        self.storage_classes = Vec::new();
+        self.ingress_classes = Vec::new();
+        self.ingress_class_params = Vec::new();
+    }
+
     /// Gives back the lists' spare room: a file's facts live to the end of the run, and a list
     /// grown by pushes holds up to twice its objects (four workloads' room for one).
     pub fn shrink_to_fit(&mut self) {
