@@ -12,7 +12,7 @@ use crate::model::{self, FileEntry, FileFacts, Model};
 use crate::placement::{Placements, ProfileOrder, place_among, refuse};
 pub use crate::sizing::WorkloadSize;
 use crate::sizing::{Pricing, pod_need, size_for};
-use crate::source::{FileId, Files, Loc, Pos, SourceFile, Span};
+use crate::source::{FileId, Files, Loc, Pos, Reread, SourceFile, Span};
 use crate::yaml;
 
 /// What a run reads and how.
@@ -37,6 +37,12 @@ pub struct Settings {
     /// `--baseline REF`: also read the PATHs at this git revision and compare
     /// (`crate::baseline`, `crate::change`).
     pub baseline: Option<String>,
+    /// Keep every file's text to the end of the run, for the outputs that quote files (human
+    /// snippets, SARIF fingerprints). Otherwise a file's text is dropped as soon as it is
+    /// read into facts, so that the texts of a large repository are not all held beside its
+    /// model; the files a kustomization names and rendered Helm streams keep theirs (the
+    /// builds and the templates' names read them later).
+    pub keep_texts: bool,
 }
 
 /// One `[[clusters]]` table: the clusters its file defines take only the workloads of the
@@ -152,6 +158,25 @@ impl Analysis {
     /// The display path of every input, in [`FileId`] order.
     pub fn paths(&self) -> Vec<&str> {
         self.files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    /// The text of file `id` for the outputs that quote files: the one kept, or the file
+    /// read again when the run let it go (`None` when it changed since: no lines of it are
+    /// shown then). See [`Settings::keep_texts`].
+    pub fn text(&self, id: FileId) -> Option<std::sync::Arc<str>> {
+        let f = self.files.get(id)?;
+        match &f.reread {
+            None => Some(f.text.clone()),
+            Some(r) => crate::discover::reread(r).map(Into::into),
+        }
+    }
+
+    /// [`Analysis::text`] of each of `ids`, read side by side, in their order (empty for a
+    /// text that changed).
+    pub fn texts(&self, ids: &[FileId]) -> Vec<std::sync::Arc<str>> {
+        ids.par_iter()
+            .map(|&id| self.text(id).unwrap_or_default())
+            .collect()
     }
 }
 
@@ -918,19 +943,37 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         ..Stats::default()
     };
 
-    let parsed: Vec<Parsed> = inputs
-        .par_iter()
+    let mut inputs = inputs;
+    let parsed: Vec<(Parsed, Option<Reread>)> = inputs
+        .par_iter_mut()
         .enumerate()
         .map(|(i, input)| {
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            match &input.content {
+            match &mut input.content {
                 Ok(text) => {
                     let keep = kustomize_files.contains(&model::join_path(".", &input.path));
-                    parse_input(id, &input.path, text, settings.yaml_limits, keep)
+                    let parsed = parse_input(id, &input.path, text, settings.yaml_limits, keep);
+                    // Let go once read into facts, unless an output quotes files, a build
+                    // reads it, or it names Helm templates; only a file on disk (not stdin,
+                    // not a git revision's) can be read again.
+                    let reread = input
+                        .fs_path
+                        .as_ref()
+                        .filter(|_| !(settings.keep_texts || keep))
+                        .filter(|_| !crate::source::HelmSources::may_name(text))
+                        .map(|fs_path| Reread {
+                            fs_path: fs_path.clone(),
+                            len: text.len(),
+                            digest: crate::source::digest(text),
+                        });
+                    if reread.is_some() {
+                        *text = String::new();
+                    }
+                    (parsed, reread)
                 }
                 Err(e) => {
                     let (line, column) = e.position().unwrap_or((1, 1));
-                    Parsed {
+                    let parsed = Parsed {
                         facts: FileFacts::default(),
                         problems: vec![InputProblem {
                             loc: point(id, line, column),
@@ -942,19 +985,20 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                         directive_comments: Vec::new(),
                         terraform: None,
                         documents: Vec::new(),
-                    }
+                    };
+                    (parsed, None)
                 }
             }
         })
         .collect();
 
-    let mut parsed = parsed;
+    let (mut parsed, rereads): (Vec<Parsed>, Vec<Option<Reread>>) = parsed.into_iter().unzip();
     read_terraform_modules(&mut parsed);
 
     let mut entries = Vec::with_capacity(inputs.len());
     let mut directive_comments = Vec::with_capacity(inputs.len());
     let mut kept_documents = Vec::with_capacity(inputs.len());
-    for (i, (input, mut p)) in inputs.into_iter().zip(parsed).enumerate() {
+    for (i, ((input, mut p), reread)) in inputs.into_iter().zip(parsed).zip(rereads).enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         if found_cluster_files.binary_search(&id).is_ok() {
             // Only the clusters of a file found by `--find-clusters` count.
@@ -985,6 +1029,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         files.push(SourceFile {
             path: input.path,
             text: input.content.unwrap_or_default().into(),
+            reread,
         });
     }
 

@@ -79,6 +79,8 @@ fn load_config(run: &RunArgs) -> Result<Config, String> {
 /// over the defaults; `--exclude` adds to the file's `exclude`.
 fn settings(run: &RunArgs, config: &Config) -> Settings {
     Settings {
+        // Human output and SARIF read the files they quote again (`Analysis::text`).
+        keep_texts: false,
         paths: run.paths.clone(),
         // The cluster files `[[clusters]]` names are read like `--cluster` ones.
         cluster_files: run

@@ -991,6 +991,23 @@ fn read_capped(reader: impl Read, limit: u64, size_hint: u64) -> io::Result<Vec<
     Ok(bytes)
 }
 
+/// The text of a file a run let go ([`crate::source::Reread`]), read again for a snippet
+/// or a fingerprint: the path the walk read, never more than the text's length (and a BOM),
+/// and only when it is exactly the text read then (length and digest). `None` when the file
+/// is gone, cannot be read or changed: a file edited since, or a link pointed elsewhere,
+/// shows no lines rather than lines the run did not check.
+pub fn reread(r: &crate::source::Reread) -> Option<String> {
+    let file = File::open(&r.fs_path).ok()?;
+    let most = u64::try_from(r.len).ok()?.saturating_add(4);
+    let mut bytes = Vec::with_capacity(r.len.saturating_add(3));
+    file.take(most).read_to_end(&mut bytes).ok()?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    (text.len() == r.len && crate::source::digest(&text) == r.digest).then_some(text)
+}
+
 /// Bytes to text: too large, BOM, NUL, UTF-8, in that order. Positions count from after the
 /// BOM, which no editor shows.
 fn decode(mut bytes: Vec<u8>, limit: u64) -> Result<String, InputError> {
@@ -1129,6 +1146,29 @@ mod tests {
         }
         fs::write(&path, content).unwrap();
         path
+    }
+
+    /// A text let go is read again only while the file holds exactly that text.
+    #[test]
+    fn a_file_is_read_again_only_as_it_was() {
+        let dir = TempDir::new().unwrap();
+        let text = "kind: Pod\nmetadata:\n  name: p\n";
+        let path = write(dir.path(), "p.yaml", format!("\u{feff}{text}").as_bytes());
+        let was = crate::source::Reread {
+            fs_path: path.clone(),
+            len: text.len(),
+            digest: crate::source::digest(text),
+        };
+        // The BOM is dropped as the first reading dropped it.
+        assert_eq!(reread(&was).as_deref(), Some(text));
+        // Edited since: the same length, other bytes.
+        fs::write(&path, text.replace('p', "q")).unwrap();
+        assert_eq!(reread(&was), None);
+        // Grown, then gone.
+        fs::write(&path, format!("{text}more: 1\n")).unwrap();
+        assert_eq!(reread(&was), None);
+        fs::remove_file(&path).unwrap();
+        assert_eq!(reread(&was), None);
     }
 
     fn path_arg(path: &Path) -> String {

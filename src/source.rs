@@ -71,6 +71,25 @@ pub struct SourceFile {
     /// `<stdin>` for standard input.
     pub path: String,
     pub text: Arc<str>,
+    /// Set when the run let the text go once it was read into facts
+    /// (`analysis::Settings::keep_texts`): where to read it again, and what it was.
+    pub reread: Option<Reread>,
+}
+
+/// What a file's text was when a run read it, and where it is: reading the file again for a
+/// snippet or a fingerprint gives that same text or nothing (`discover::reread`), never
+/// what a file changed since (or a link pointed elsewhere) holds.
+#[derive(Debug, Clone)]
+pub struct Reread {
+    pub fs_path: std::path::PathBuf,
+    pub len: usize,
+    pub digest: u64,
+}
+
+/// The hash a [`Reread`] compares texts by.
+pub fn digest(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6661_7267_6174_6531).hash_one(text)
 }
 
 /// Every input of a run, indexed by [`FileId`] (sorted by path): the one table that turns a
@@ -165,13 +184,18 @@ impl HelmSources {
     pub fn of(files: &Files) -> HelmSources {
         let mut out = Vec::new();
         for (id, f) in files.with_ids() {
-            if f.text.contains("# Source: ") {
+            if HelmSources::may_name(&f.text) {
                 helm_documents(&f.text, |start, end, template| {
                     out.push((id, start, end, template.to_string()));
                 });
             }
         }
         HelmSources(out)
+    }
+
+    /// Whether `text` may hold a heading [`HelmSources::of`] reads: a run keeps such a text.
+    pub fn may_name(text: &str) -> bool {
+        text.contains("# Source: ")
     }
 
     /// The template of the document that holds `loc`, if helm rendered it.
@@ -249,6 +273,7 @@ mod helm_tests {
         let files = Files::new(vec![SourceFile {
             path: "<stdin>".into(),
             text: text.into(),
+            reread: None,
         }]);
         let sources = HelmSources::of(&files);
         let at = |byte| Loc {

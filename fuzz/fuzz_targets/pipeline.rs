@@ -75,6 +75,8 @@ fn settings() -> Settings {
         // Never a program (`--render`) nor git (`--baseline`): stdin only.
         render: false,
         baseline: None,
+        // Every output is rendered from one analysis, the human and SARIF ones too.
+        keep_texts: true,
     }
 }
 

@@ -45,6 +45,8 @@ struct SnippetSource<'a> {
     id: usize,
     /// The file's path, escaped.
     name: String,
+    /// The file's own text, which labels' byte offsets count in.
+    file: &'a str,
     /// The text shown: the file's own when nothing needs escaping.
     text: std::borrow::Cow<'a, str>,
     /// For each escaped character, its offset in the file and how much longer `text` is
@@ -83,6 +85,7 @@ impl<'a> SnippetSource<'a> {
         SnippetSource {
             id,
             name: terminal(path).into_owned(),
+            file,
             text,
             shifts,
             line_starts,
@@ -281,22 +284,31 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer for `findings`: the snippet source of every file they point into is
-    /// prepared here, once, so that findings can then be rendered side by side.
-    fn new(analysis: &'a Analysis, color: bool, findings: &[Finding]) -> Renderer<'a> {
+    /// The files `findings` point into, each once, in id order.
+    fn files_of(findings: &[Finding]) -> Vec<FileId> {
         let mut files: Vec<FileId> = findings
             .iter()
             .flat_map(|f| std::iter::once(f.loc.file).chain(f.labels.iter().map(|l| l.loc.file)))
             .collect();
         files.sort_unstable();
         files.dedup();
+        files
+    }
+
+    /// A renderer for the findings that point into `files`, whose `texts` these are: the
+    /// snippet source of every file is prepared here, once, so that findings can then be
+    /// rendered side by side.
+    fn new(
+        analysis: &'a Analysis,
+        color: bool,
+        files: &[FileId],
+        texts: &'a [std::sync::Arc<str>],
+    ) -> Renderer<'a> {
         let sources = files
             .par_iter()
-            .map(|&file| {
-                let (path, text) = analysis
-                    .files
-                    .get(file)
-                    .map_or(("", ""), |s| (s.path.as_str(), &*s.text));
+            .zip(texts)
+            .map(|(&file, text)| {
+                let path = analysis.files.path(file);
                 (file, SnippetSource::new(file.0 as usize, path, text))
             })
             .collect();
@@ -318,8 +330,7 @@ impl<'a> Renderer<'a> {
                 files.push(l.loc.file);
             }
         }
-        let text_of =
-            |file: FileId| -> &'a str { analysis.files.get(file).map_or("", |s| &s.text) };
+        let text_of = |file: FileId| -> &str { self.sources.get(&file).map_or("", |s| s.file) };
         let source = FindingSource::new(files.iter().filter_map(|file| self.sources.get(file)));
         let start = f.loc.span.start;
         let suppressed = match &f.suppressed {
@@ -462,7 +473,11 @@ pub fn write(
     color: bool,
     quiet: bool,
 ) -> io::Result<()> {
-    let renderer = Renderer::new(analysis, color, findings);
+    // The texts of the files the findings point into, kept or read again, live as long as
+    // the renderer that borrows them.
+    let files = Renderer::files_of(findings);
+    let texts = analysis.texts(&files);
+    let renderer = Renderer::new(analysis, color, &files, &texts);
     // Findings are rendered side by side, a batch at a time, and written in their order:
     // the same bytes at any thread count, and memory for one batch of text, not the report.
     let threads = rayon::current_num_threads().max(1);

@@ -26,6 +26,7 @@
 use super::FastMap;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -35,7 +36,7 @@ use crate::analysis::{Analysis, is_parse_problem};
 use crate::diagnostic::{Finding, Severity};
 use crate::repo::{RepoPath, RepoPaths, file_uri, uri_encode};
 use crate::rules::{self, RULES, Rule};
-use crate::source::{FileId, Files, Loc};
+use crate::source::{FileId, Loc};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -421,21 +422,35 @@ impl RunHashes {
 /// lines that its findings span, by hashes of runs of lines, not by comparing each finding's
 /// lines with every earlier place. (Two different runs of one length with equal hashes,
 /// which no real file has, would only change the `n` of a fingerprint.)
-fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
+///
+/// `texts` gives the texts of some files (`Analysis::texts`): they are asked for a batch of
+/// files at a time, so that a run that let its texts go holds only a batch's again.
+fn fingerprints(texts: &dyn Fn(&[FileId]) -> Vec<Arc<str>>, findings: &[Finding]) -> Vec<String> {
     let mut out = vec![String::new(); findings.len()];
     let mut by_file: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
         by_file.entry(f.loc.file).or_default().push(i);
     }
-    for (file, indexes) in by_file {
+    let by_file: Vec<(FileId, Vec<usize>)> = by_file.into_iter().collect();
+    for batch in by_file.chunks(TEXT_BATCH) {
+        let ids: Vec<FileId> = batch.iter().map(|(file, _)| *file).collect();
+        for ((_, indexes), text) in batch.iter().zip(texts(&ids)) {
+            fingerprint_file(&text, indexes, findings, &mut out);
+        }
+    }
+    out
+}
+
+/// Files whose texts [`fingerprints`] asks for at once: enough to read them side by side.
+const TEXT_BATCH: usize = 256;
+
+/// The fingerprints of the findings `indexes` (all in the file whose text `text` is), into
+/// their places of `out`.
+fn fingerprint_file(text: &str, indexes: &[usize], findings: &[Finding], out: &mut [String]) {
+    {
         // Normalized side by side: a file of findings can be megabytes of lines.
-        let lines: Vec<String> = files
-            .get(file)
-            .map(|f| {
-                let raw: Vec<&str> = f.text.lines().collect();
-                raw.par_iter().map(|l| normalize_line(l)).collect()
-            })
-            .unwrap_or_default();
+        let raw: Vec<&str> = text.lines().collect();
+        let lines: Vec<String> = raw.par_iter().map(|l| normalize_line(l)).collect();
         let mut numbers: FastMap<&str, u64> = FastMap::default();
         let ids: Vec<u64> = lines
             .iter()
@@ -447,7 +462,7 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
         let hashes = RunHashes::new(&ids);
         // The findings of each run length, by first line.
         let mut by_length: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
-        for &i in &indexes {
+        for &i in indexes {
             match window(lines.len(), findings[i].loc) {
                 Some((first, k)) => by_length.entry(k).or_default().push((first, i)),
                 None => out[i] = fingerprint(findings[i].code, &[], 1),
@@ -489,7 +504,6 @@ fn fingerprints(files: &Files, findings: &[Finding]) -> Vec<String> {
             out[i] = fingerprint;
         }
     }
-    out
 }
 
 /// The fingerprint of rule `code` on `window`, the `occurrence`-th place with its text.
@@ -697,7 +711,7 @@ pub fn write(
     options: &SarifOptions,
 ) -> io::Result<()> {
     let paths = RepoPaths::new(&analysis.paths());
-    let fingerprints = fingerprints(&analysis.files, findings);
+    let fingerprints = fingerprints(&|ids| analysis.texts(ids), findings);
     let sink = Sink::new(w);
     let cwd = std::env::current_dir().unwrap_or_default();
     let fl001 = rules::index("FL001");
@@ -826,11 +840,12 @@ mod tests {
 
     #[test]
     fn fingerprints_count_earlier_places_as_scanning_does() {
-        use crate::source::{Pos, SourceFile, Span};
+        use crate::source::{Files, Pos, SourceFile, Span};
         let text = "a: 1\n  b:   2\na: 1\nb: 2\na: 1\nb: 2\nc\n\na: 1\n";
         let files = Files::new(vec![SourceFile {
             path: "f.yaml".into(),
             text: text.into(),
+            reread: None,
         }]);
         let mut locs = Vec::new();
         for start in 0..12 {
@@ -852,7 +867,10 @@ mod tests {
             .map(|&loc| Finding::new("FL203", "privileged", Severity::Error, loc, ""))
             .collect();
         assert_eq!(
-            fingerprints(&files, &findings),
+            fingerprints(
+                &|ids| ids.iter().map(|_| files[0].text.clone()).collect(),
+                &findings
+            ),
             fingerprints_by_scanning(text, &locs)
         );
     }
