@@ -956,15 +956,20 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                     // Let go once read into facts, unless an output quotes files, a build
                     // reads it, or it names Helm templates; only a file on disk (not stdin,
                     // not a git revision's) can be read again.
+                    // A pipe, a FIFO or a device (`<(cmd)`, `/dev/stdin`) gives its text
+                    // once: only a regular file is let go.
                     let reread = input
                         .fs_path
                         .as_ref()
                         .filter(|_| !(settings.keep_texts || keep))
                         .filter(|_| !crate::source::HelmSources::may_name(text))
-                        .map(|fs_path| Reread {
-                            fs_path: fs_path.clone(),
-                            len: text.len(),
-                            digest: crate::source::digest(text),
+                        .and_then(|fs_path| {
+                            Some(Reread {
+                                fs_path: fs_path.clone(),
+                                identity: crate::discover::regular_file(fs_path)?,
+                                len: text.len(),
+                                digest: crate::source::digest(text),
+                            })
                         });
                     if reread.is_some() {
                         *text = String::new();

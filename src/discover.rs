@@ -997,7 +997,20 @@ fn read_capped(reader: impl Read, limit: u64, size_hint: u64) -> io::Result<Vec<
 /// is gone, cannot be read or changed: a file edited since, or a link pointed elsewhere,
 /// shows no lines rather than lines the run did not check.
 pub fn reread(r: &crate::source::Reread) -> Option<String> {
-    let file = File::open(&r.fs_path).ok()?;
+    // Without blocking: a FIFO put in the file's place since must not stall the run. What
+    // was opened must be the regular file that was read.
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(&r.fs_path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || identity_of(&meta) != r.identity {
+        return None;
+    }
     let most = u64::try_from(r.len).ok()?.saturating_add(4);
     let mut bytes = Vec::with_capacity(r.len.saturating_add(3));
     file.take(most).read_to_end(&mut bytes).ok()?;
@@ -1006,6 +1019,26 @@ pub fn reread(r: &crate::source::Reread) -> Option<String> {
     }
     let text = String::from_utf8(bytes).ok()?;
     (text.len() == r.len && crate::source::digest(&text) == r.digest).then_some(text)
+}
+
+/// The identity of `path` when it leads to a regular file (`Some(None)` where the system
+/// gives no device and inode), `None` for anything else or nothing.
+pub fn regular_file(path: &Path) -> Option<crate::source::FileIdentity> {
+    let meta = fs::metadata(path).ok()?;
+    meta.is_file().then(|| identity_of(&meta))
+}
+
+fn identity_of(meta: &fs::Metadata) -> crate::source::FileIdentity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// Bytes to text: too large, BOM, NUL, UTF-8, in that order. Positions count from after the
@@ -1156,6 +1189,7 @@ mod tests {
         let path = write(dir.path(), "p.yaml", format!("\u{feff}{text}").as_bytes());
         let was = crate::source::Reread {
             fs_path: path.clone(),
+            identity: regular_file(&path).expect("a regular file"),
             len: text.len(),
             digest: crate::source::digest(text),
         };
@@ -1169,6 +1203,15 @@ mod tests {
         assert_eq!(reread(&was), None);
         fs::remove_file(&path).unwrap();
         assert_eq!(reread(&was), None);
+        // A FIFO in its place (no writer): neither let go nor waited for.
+        #[cfg(unix)]
+        {
+            let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: mkfifo reads the NUL-terminated path and nothing else.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            assert_eq!(regular_file(&path), None);
+            assert_eq!(reread(&was), None);
+        }
     }
 
     fn path_arg(path: &Path) -> String {

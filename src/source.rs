@@ -82,9 +82,16 @@ pub struct SourceFile {
 #[derive(Debug, Clone)]
 pub struct Reread {
     pub fs_path: std::path::PathBuf,
+    /// The regular file it was (device and inode where the system has them): reading again
+    /// opens that file or nothing.
+    pub identity: FileIdentity,
     pub len: usize,
     pub digest: u64,
 }
+
+/// Which regular file a path led to: its device and inode on Unix (nothing to compare
+/// elsewhere, where length and digest decide alone).
+pub type FileIdentity = Option<(u64, u64)>;
 
 /// The hash a [`Reread`] compares texts by.
 pub fn digest(text: &str) -> u64 {

@@ -203,6 +203,34 @@ fn a_fifo_in_a_scanned_folder_does_not_hang_and_is_listed_with_verbose() {
     assert_eq!(json(&o)["summary"]["files"], 1, "{}", stdout(&o));
 }
 
+/// A FIFO named on the command line is read (its writer's text), and its text is kept: it
+/// cannot be read again for the snippet, and reading it again must not wait for a writer.
+#[test]
+fn a_fifo_named_on_the_command_line_keeps_its_text_for_the_snippet() {
+    let l = Layout::new();
+    let fifo = l.repo().join("piped.yaml");
+    if !mkfifo(&fifo) {
+        return;
+    }
+    let writer_path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = std::fs::write(
+            writer_path,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n  - name: c\n    image: nginx\n",
+        );
+    });
+    let o = run_bounded(
+        &l.repo(),
+        &["check", "--no-config", "--color", "never", "piped.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    assert!(
+        stdout(&o).contains("\u{256d}\u{2500}[piped.yaml:"),
+        "no snippet of the piped file: {}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn a_socket_in_a_scanned_folder_is_listed_with_verbose() {
     let l = Layout::new();
