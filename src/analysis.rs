@@ -397,7 +397,16 @@ impl Reading {
 /// Decides what a file is, and parses and reduces it when it is for us.
 /// `keep`: the file is a kustomize resource or patch, whose documents the builds read: they
 /// are kept (in [`Parsed::documents`]) instead of dropped once read.
-fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits, keep: bool) -> Parsed {
+/// `parsed`: a kustomization file as discovery parsed it ([`parse_kustomization`]), read
+/// from there instead of parsed again.
+fn parse_input(
+    id: FileId,
+    path: &str,
+    text: &str,
+    limits: yaml::Limits,
+    keep: bool,
+    parsed: Option<yaml::ParsedFile>,
+) -> Parsed {
     let skip = |reason| Parsed {
         facts: FileFacts::default(),
         problems: Vec::new(),
@@ -444,8 +453,16 @@ fn parse_input(id: FileId, path: &str, text: &str, limits: yaml::Limits, keep: b
     } else {
         yaml::pieces(text, PIECE_BYTES)
     };
-    let (reading, parsed) = match pieces.len() {
-        0 | 1 => read(yaml::Origin::default(), text),
+    let (reading, parsed) = match (parsed, pieces.len()) {
+        (Some(mut parsed), _) if kustomization_file => {
+            let mut reading = Reading::default();
+            for doc in &mut parsed.documents {
+                reading.read(id, doc, limits, kustomization_file, keep);
+            }
+            parsed.documents = Vec::new();
+            (reading, parsed)
+        }
+        (_, 0 | 1) => read(yaml::Origin::default(), text),
         _ => {
             let results: Vec<_> = pieces
                 .into_par_iter()
@@ -618,6 +635,9 @@ pub struct Inputs {
     /// `--render`: per variant kustomization file (normalized display path), what
     /// `kubectl kustomize` printed, or why there is nothing.
     pub rendered: std::collections::HashMap<String, Result<String, String>>,
+    /// Per kustomization file (display path), its text as parsed to find what it names:
+    /// read into facts from there, not parsed a second time.
+    pub kustomizations: std::collections::HashMap<String, yaml::ParsedFile>,
 }
 
 /// Discovery: the PATHs and `--cluster` files from the disk (and stdin), the cluster files
@@ -650,8 +670,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
             .clone()?;
         crate::discover::read_referenced(candidate, &root, &settings.discover)
     };
-    let (kustomize_refused, kustomize_files) =
-        add_kustomize_inputs(&mut inputs, settings, &mut from_disk);
+    let kustomize = add_kustomize_inputs(&mut inputs, settings, &mut from_disk);
     let rendered = if settings.render {
         render_variants(&inputs, settings)
     } else {
@@ -661,7 +680,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
         inputs,
         settings,
         not_read,
-        (kustomize_refused, kustomize_files),
+        kustomize,
         rendered,
     ))
 }
@@ -694,10 +713,7 @@ fn finish_inputs(
     mut inputs: Vec<(Input, Role)>,
     settings: &Settings,
     not_read: Vec<NotRead>,
-    (kustomize_refused, kustomize_files): (
-        Vec<(String, String)>,
-        std::collections::HashSet<String>,
-    ),
+    kustomize: Kustomize,
     rendered: std::collections::HashMap<String, Result<String, String>>,
 ) -> Inputs {
     inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
@@ -736,9 +752,10 @@ fn finish_inputs(
         canonical,
         scope_paths,
         not_read,
-        kustomize_refused,
-        kustomize_files,
+        kustomize_refused: kustomize.refused,
+        kustomize_files: kustomize.named,
         rendered,
+        kustomizations: kustomize.parsed,
     }
 }
 
@@ -812,18 +829,23 @@ fn add_kustomize_inputs(
     inputs: &mut Vec<(Input, Role)>,
     settings: &Settings,
     read: &mut ReadReferenced<'_>,
-) -> (Vec<(String, String)>, std::collections::HashSet<String>) {
+) -> Kustomize {
     let mut named = std::collections::HashSet::new();
     let mut known: std::collections::HashSet<String> = inputs
         .iter()
         .map(|(i, _)| model::join_path(".", &i.path))
         .collect();
-    let mut queue: Vec<(String, String)> = inputs
+    // (the path its references are relative to, its input's path, its text)
+    let mut queue: Vec<(String, String, String)> = inputs
         .iter()
         .filter(|(i, _)| model::is_kustomization_path(&i.path))
-        .filter_map(|(i, _)| Some((i.path.clone(), i.content.as_ref().ok()?.clone())))
+        .filter_map(|(i, _)| {
+            let text = i.content.as_ref().ok()?.clone();
+            Some((i.path.clone(), i.path.clone(), text))
+        })
         .collect();
     let mut refused = Vec::new();
+    let mut parsed_files = std::collections::HashMap::new();
     // In waves: the kustomizations found so far parsed side by side (a run of a thousand
     // apps has two thousand), then what they name looked up in turn, in the order they were
     // found: the files read do not depend on the thread count (a file is read once, under
@@ -831,33 +853,34 @@ fn add_kustomize_inputs(
     while !queue.is_empty() {
         // Each kustomization of the wave parsed, and the paths each of its references may
         // name, side by side; what is read already or from the disk is then looked up in turn.
-        let wave: Vec<(String, Vec<Vec<String>>)> = std::mem::take(&mut queue)
+        type Found = Option<Vec<Vec<String>>>;
+        let wave: Vec<(String, (String, yaml::ParsedFile), Found)> = std::mem::take(&mut queue)
             .into_par_iter()
-            .filter_map(|(path, text)| {
-                let parsed = yaml::parse(&text, settings.yaml_limits);
-                let mut facts = model::extract(FileId(0), &parsed);
-                for doc in &parsed.documents {
-                    model::untyped_kustomization(doc, &mut facts);
-                }
-                let k = facts.kustomization?;
+            .map(|(path, key, text)| {
+                let parsed = (key, parse_kustomization(&text, settings.yaml_limits));
                 let dir = model::folder_of(&path);
-                let references = k
-                    .resources
-                    .iter()
-                    .chain(&k.patches)
-                    .filter(|r| !model::is_remote(r))
-                    .map(|reference| {
-                        let target = model::join_path(dir, reference);
-                        let names = crate::model::KUSTOMIZATION_FILE_NAMES
-                            .iter()
-                            .map(|n| model::join_path(&target, n));
-                        std::iter::once(target.clone()).chain(names).collect()
-                    })
-                    .collect();
-                Some((path, references))
+                let references = model::kustomization_of(&parsed.1.documents).map(|k| {
+                    k.resources
+                        .iter()
+                        .chain(&k.patches)
+                        .filter(|r| !model::is_remote(r))
+                        .map(|reference| {
+                            let target = model::join_path(dir, reference);
+                            let names = crate::model::KUSTOMIZATION_FILE_NAMES
+                                .iter()
+                                .map(|n| model::join_path(&target, n));
+                            std::iter::once(target.clone()).chain(names).collect()
+                        })
+                        .collect()
+                });
+                (path, parsed, references)
             })
             .collect();
-        for (path, references) in wave {
+        for (path, (key, parsed), references) in wave {
+            parsed_files.insert(key, parsed);
+            let Some(references) = references else {
+                continue;
+            };
             let dir = model::folder_of(&path);
             named.insert(model::join_path(".", &path));
             for candidates in references {
@@ -876,7 +899,7 @@ fn add_kustomize_inputs(
                             if model::is_kustomization_path(&candidate)
                                 && let Ok(text) = &input.content
                             {
-                                queue.push((candidate, text.clone()));
+                                queue.push((candidate.clone(), input.path.clone(), text.clone()));
                             }
                             inputs.push((input, Role::Asked));
                         }
@@ -888,7 +911,40 @@ fn add_kustomize_inputs(
     }
     refused.sort();
     refused.dedup();
-    (refused, named)
+    Kustomize {
+        refused,
+        named,
+        parsed: parsed_files,
+    }
+}
+
+/// What [`add_kustomize_inputs`] found.
+struct Kustomize {
+    /// Paths named but not read, with why.
+    refused: Vec<(String, String)>,
+    /// The files named (normalized display paths).
+    named: std::collections::HashSet<String>,
+    /// Each kustomization file parsed (display path).
+    parsed: std::collections::HashMap<String, yaml::ParsedFile>,
+}
+
+/// A kustomization file parsed as [`parse_input`] parses one (whole, with the suppression
+/// comments), its documents kept.
+fn parse_kustomization(text: &str, limits: yaml::Limits) -> yaml::ParsedFile {
+    let mut documents = Vec::new();
+    let mut parsed = yaml::parse_each(
+        text,
+        limits,
+        text.contains(crate::source::DIRECTIVE_PREFIX)
+            .then_some(&crate::source::is_directive),
+        &mut |doc| {
+            let mut doc = std::mem::take(doc);
+            doc.shrink_to_fit();
+            documents.push(doc);
+        },
+    );
+    parsed.documents = documents;
+    parsed
 }
 
 /// The canonical path of a file that stdin stands for (`--stdin-filename`): the file need
@@ -917,6 +973,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         kustomize_refused,
         kustomize_files,
         rendered,
+        mut kustomizations,
     } = inputs;
     let found_cluster_files: Vec<FileId> = clusters_only
         .iter()
@@ -944,15 +1001,27 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
     };
 
     let mut inputs = inputs;
+    let parsed_kustomizations: Vec<Option<yaml::ParsedFile>> = inputs
+        .iter()
+        .map(|i| kustomizations.remove(&i.path))
+        .collect();
     let parsed: Vec<(Parsed, Option<Reread>)> = inputs
         .par_iter_mut()
+        .zip(parsed_kustomizations)
         .enumerate()
-        .map(|(i, input)| {
+        .map(|(i, (input, parsed_kustomization))| {
             let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
             match &mut input.content {
                 Ok(text) => {
                     let keep = kustomize_files.contains(&model::join_path(".", &input.path));
-                    let parsed = parse_input(id, &input.path, text, settings.yaml_limits, keep);
+                    let parsed = parse_input(
+                        id,
+                        &input.path,
+                        text,
+                        settings.yaml_limits,
+                        keep,
+                        parsed_kustomization,
+                    );
                     // Let go once read into facts, unless an output quotes files, a build
                     // reads it, or it names Helm templates; only a file on disk (not stdin,
                     // not a git revision's) can be read again.

@@ -47,6 +47,37 @@ pub fn untyped_kustomization(doc: &crate::yaml::Document, facts: &mut FileFacts)
     }
 }
 
+/// What the documents of a kustomization file name, as reading the whole file into facts
+/// ([`super::extract`], then [`untyped_kustomization`] on each document) would find it, for
+/// discovery, which needs nothing else of the file: the last `Kustomization` or `Component`
+/// object, or else the first object without a `kind`. A document of another kind is read in
+/// full, since a list may hold the kustomization.
+pub fn kustomization_of(docs: &[crate::yaml::Document]) -> Option<Kustomization> {
+    let mut typed = None;
+    for doc in docs {
+        let Some(root) = doc.root().map(|r| r.resolved()) else {
+            continue;
+        };
+        let head = Head::of(root);
+        if (FORMAT.is_kind)(&head) {
+            let mut facts = FileFacts::default();
+            extract(Reader { file: crate::source::FileId(0) }, &head, &mut facts, &mut Vec::new());
+            typed = facts.kustomization.or(typed);
+        } else if head.kind.is_some() {
+            let mut facts = FileFacts::default();
+            super::formats::extract_document(crate::source::FileId(0), doc, &mut facts);
+            typed = facts.kustomization.or(typed);
+        }
+    }
+    typed.or_else(|| {
+        docs.iter().find_map(|doc| {
+            let mut facts = FileFacts::default();
+            untyped_kustomization(doc, &mut facts);
+            facts.kustomization
+        })
+    })
+}
+
 /// What one kustomization.yaml names that a build reads.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Kustomization {

@@ -38,7 +38,7 @@ pub use keys::{ClusterKey, Joined, ProfileKey, WorkloadKey, join};
 pub use kubernetes::{NotAnObject, not_an_object};
 pub use kustomize::{
     FILE_NAMES as KUSTOMIZATION_FILE_NAMES, Kustomization, is_kustomization_path, is_remote,
-    untyped_kustomization,
+    kustomization_of, untyped_kustomization,
 };
 pub use kustomize_build::join as join_path;
 pub use kustomize_build::{
