@@ -677,11 +677,7 @@ pub fn read_inputs(settings: &Settings, stdin: &mut dyn Read) -> Result<Inputs, 
         std::collections::HashMap::new()
     };
     Ok(finish_inputs(
-        inputs,
-        settings,
-        not_read,
-        kustomize,
-        rendered,
+        inputs, settings, not_read, kustomize, rendered,
     ))
 }
 
@@ -1311,7 +1307,7 @@ fn build_variants(
             start: crate::source::Pos { line: 1, column: 1 },
             end,
             start_byte: 0,
-            end_byte: first.len(),
+            end_byte: crate::source::offset(first.len()),
         };
         match result {
             Ok(out) => {

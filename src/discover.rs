@@ -71,9 +71,10 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let n: u64 = number
         .parse()
         .map_err(|_| format!("`{text}` is not a size: use bytes, or K, M or G (`8M`)"))?;
+    // Below 4 GiB: a file's byte offsets are 32 bits (`source::Span`).
     n.checked_mul(1 << shift)
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("`{text}` is not a size between 1 byte and 16 EiB"))
+        .filter(|&n| n > 0 && n < 1 << 32)
+        .ok_or_else(|| format!("`{text}` is not a size between 1 byte and 4095M"))
 }
 
 /// The display name of standard input.
@@ -1966,7 +1967,12 @@ mod tests {
         assert_eq!(parse_size("8mib"), Ok(8 << 20));
         assert_eq!(parse_size(" 2 GB "), Ok(2 << 30));
         assert_eq!(parse_size("1B"), Ok(1));
+        // Byte offsets are 32 bits: the largest size is one byte under 4 GiB.
+        assert_eq!(parse_size("4095M"), Ok(4095 << 20));
+        assert_eq!(parse_size("4294967295"), Ok(u64::from(u32::MAX)));
         for bad in [
+            "4G",
+            "4294967296",
             "",
             "M",
             "0",

@@ -355,8 +355,8 @@ mod tests {
 
     fn text_at(value: &str, byte: usize) -> Text {
         let mut loc = Loc::default();
-        loc.span.start_byte = byte;
-        loc.span.end_byte = byte + value.len();
+        loc.span.start_byte = crate::source::offset(byte);
+        loc.span.end_byte = crate::source::offset(byte + value.len());
         Text {
             value: value.to_string(),
             loc,
@@ -624,7 +624,7 @@ mod tests {
         // container, so only the second one counts.
         assert_eq!(n.millicpu, 2000);
         assert_eq!(n.memory_bytes, GIB);
-        let bytes: Vec<usize> = n.unresolved.iter().map(|l| l.span.start_byte).collect();
+        let bytes: Vec<u32> = n.unresolved.iter().map(|l| l.span.start_byte).collect();
         assert_eq!(bytes, vec![10, 20, 40]);
     }
 

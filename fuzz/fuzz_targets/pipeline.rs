@@ -178,14 +178,14 @@ fn check_locations(analysis: &Analysis, findings: &[Finding]) {
             continue;
         }
         assert_eq!(
-            position(text, span.start_byte),
+            position(text, span.start_byte as usize),
             Some((start.line, start.column)),
             "{} at {start:?}: not where its byte {} is",
             f.code,
             span.start_byte
         );
         assert!(
-            span.end_byte <= text.len(),
+            span.end_byte as usize <= text.len(),
             "{} ends at byte {}, past the {} bytes of the file",
             f.code,
             span.end_byte,

@@ -121,8 +121,8 @@ impl<'a> SnippetSource<'a> {
     /// is short enough.
     fn label(&self, file: &str, loc: Loc, message: Option<String>) -> Option<LabeledSpan> {
         let (start, end) = (
-            loc.span.start_byte,
-            loc.span.end_byte.max(loc.span.start_byte),
+            loc.span.start_byte as usize,
+            loc.span.end_byte.max(loc.span.start_byte) as usize,
         );
         if file.is_empty() || end > file.len() || !file.is_char_boundary(start) {
             return None;

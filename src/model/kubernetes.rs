@@ -284,7 +284,7 @@ fn workload(
         }
     }
 
-    let pod = PodFacts {
+    let mut pod = PodFacts {
         labels: r.labels(pod_meta.and_then(|m| m.get("labels"))),
         annotations: r.labels(pod_meta.and_then(|m| m.get("annotations"))),
         containers,
@@ -314,6 +314,7 @@ fn workload(
                 .or_else(|| pod_spec.get("serviceAccount")),
         ),
     };
+    pod.shrink_to_fit();
     for l in &pod.labels {
         if is_placeholder(&l.value.value, None) {
             unresolved.push(Unresolved {

@@ -61,7 +61,14 @@ pub fn kustomization_of(docs: &[crate::yaml::Document]) -> Option<Kustomization>
         let head = Head::of(root);
         if (FORMAT.is_kind)(&head) {
             let mut facts = FileFacts::default();
-            extract(Reader { file: crate::source::FileId(0) }, &head, &mut facts, &mut Vec::new());
+            extract(
+                Reader {
+                    file: crate::source::FileId(0),
+                },
+                &head,
+                &mut facts,
+                &mut Vec::new(),
+            );
             typed = facts.kustomization.or(typed);
         } else if head.kind.is_some() {
             let mut facts = FileFacts::default();

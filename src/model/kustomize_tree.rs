@@ -52,29 +52,25 @@ impl SpanMap {
             return whole;
         }
         let span = node.span();
+        let (span_start, span_end) = (span.start_byte as usize, span.end_byte as usize);
         // The content starts on the line after the header (`|`, `|-`, `|2`) when the span
         // starts at the header, else at the start of the span's line.
         let at_header = source
-            .get(span.start_byte..)
+            .get(span_start..)
             .is_some_and(|rest| rest.starts_with(['|', '>']));
         let (content, first_line) = if at_header {
-            match source
-                .get(span.start_byte..)
-                .and_then(|rest| rest.find('\n'))
-            {
-                Some(i) => (span.start_byte + i + 1, span.start.line + 1),
+            match source.get(span_start..).and_then(|rest| rest.find('\n')) {
+                Some(i) => (span_start + i + 1, span.start.line + 1),
                 None => return whole,
             }
         } else {
             let line_start = source
-                .get(..span.start_byte)
+                .get(..span_start)
                 .and_then(|before| before.rfind('\n'))
                 .map_or(0, |i| i + 1);
             (line_start, span.start.line)
         };
-        let block = source
-            .get(content..span.end_byte.max(content))
-            .unwrap_or("");
+        let block = source.get(content..span_end.max(content)).unwrap_or("");
         let indent = block
             .lines()
             .find(|l| !l.trim().is_empty())
@@ -123,14 +119,14 @@ impl SpanMap {
                     ))
                 };
                 match (
-                    pos(span.start.line, span.start.column, span.start_byte),
-                    pos(span.end.line, span.end.column, span.end_byte),
+                    pos(span.start.line, span.start.column, span.start_byte as usize),
+                    pos(span.end.line, span.end.column, span.end_byte as usize),
                 ) {
                     (Some((start, start_byte)), Some((end, end_byte))) => Span {
                         start,
                         end,
-                        start_byte,
-                        end_byte,
+                        start_byte: crate::source::offset(start_byte),
+                        end_byte: crate::source::offset(end_byte),
                     },
                     _ => node_span,
                 }

@@ -187,8 +187,8 @@ impl Lines {
         Span {
             start: self.pos(range.start),
             end: self.pos(range.end),
-            start_byte: range.start,
-            end_byte: range.end,
+            start_byte: crate::source::offset(range.start),
+            end_byte: crate::source::offset(range.end),
         }
     }
 }

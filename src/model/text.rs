@@ -44,7 +44,8 @@ impl Reader {
         let Some(node) = node else {
             return Vec::new();
         };
-        node.resolved()
+        let mut labels = node
+            .resolved()
             .string_entries()
             .into_iter()
             .filter_map(|(k, v)| {
@@ -57,7 +58,11 @@ impl Reader {
                 });
                 Some(Label { key, value })
             })
-            .collect()
+            .collect::<Vec<_>>();
+        // Collected from a filter, a vector starts at room for four: most label sets of a
+        // manifest are one or two, held to the end of the run.
+        labels.shrink_to_fit();
+        labels
     }
 }
 

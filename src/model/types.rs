@@ -311,6 +311,41 @@ pub enum WorkloadKind {
     Other,
 }
 
+impl PodFacts {
+    /// Gives back the room its vectors grew into: a vector pushed to or collected from a
+    /// filter starts at four items (at one for items over 1 KB), and most pods have one or
+    /// two containers, volumes, ports; the facts are held to the end of the run.
+    pub fn shrink_to_fit(&mut self) {
+        let PodFacts {
+            labels,
+            annotations,
+            containers,
+            env,
+            scheduler_name: _,
+            metadata_loc: _,
+            host_namespaces,
+            node_selector,
+            required_node_terms,
+            volumes,
+            claim_templates,
+            service_account_name: _,
+        } = self;
+        for c in containers.iter_mut() {
+            c.ports.shrink_to_fit();
+            c.security.capabilities_add.shrink_to_fit();
+        }
+        labels.shrink_to_fit();
+        annotations.shrink_to_fit();
+        containers.shrink_to_fit();
+        env.shrink_to_fit();
+        host_namespaces.shrink_to_fit();
+        node_selector.shrink_to_fit();
+        required_node_terms.shrink_to_fit();
+        volumes.shrink_to_fit();
+        claim_templates.shrink_to_fit();
+    }
+}
+
 /// What placement and sizing need to know about the pods of a workload.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PodFacts {

@@ -69,8 +69,8 @@ impl Origin {
         Span {
             start: self.pos(&s.start),
             end: self.pos(&s.end),
-            start_byte: self.byte(&s.start),
-            end_byte: self.byte(&s.end),
+            start_byte: crate::source::offset(self.byte(&s.start)),
+            end_byte: crate::source::offset(self.byte(&s.end)),
         }
     }
 
@@ -79,8 +79,8 @@ impl Origin {
         let at = Span {
             start: self.pos(m),
             end: self.pos(m),
-            start_byte: self.byte(m),
-            end_byte: self.byte(m),
+            start_byte: crate::source::offset(self.byte(m)),
+            end_byte: crate::source::offset(self.byte(m)),
         };
         ParseError {
             message: e.info().to_string(),

@@ -386,7 +386,7 @@ impl<'a> NodeRef<'a> {
     /// The raw source text of this node.
     pub fn raw_text<'s>(&self, source: &'s str) -> &'s str {
         let span = self.span();
-        source.get(span.start_byte..span.end_byte).unwrap_or("")
+        source.get(span.range()).unwrap_or("")
     }
 }
 
