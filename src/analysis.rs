@@ -297,10 +297,13 @@ struct Parsed {
     skipped: Option<SkipReason>,
     /// The comments that may be suppressions (see [`crate::source::is_directive`]).
     directive_comments: Vec<yaml::Comment>,
-    /// A Terraform file, read with the other files of its folder once all are parsed.
-    terraform: Option<model::terraform::TfFile>,
+    /// A Terraform file, read with the other files of its folder once all are parsed
+    /// (boxed: few files are, and every file of a run has a `Parsed` at once).
+    terraform: Option<Box<model::terraform::TfFile>>,
     /// The documents of a file kustomize builds read, parsed once.
     documents: Vec<yaml::Document>,
+    /// Set when the file's text was let go once read (see [`analyze`]).
+    reread: Option<Reread>,
 }
 
 fn point(file: FileId, line: u32, column: u32) -> Loc {
@@ -414,6 +417,7 @@ fn parse_input(
         directive_comments: Vec::new(),
         terraform: None,
         documents: Vec::new(),
+        reread: None,
     };
     if text.trim().is_empty() {
         return skip(SkipReason::Empty);
@@ -548,6 +552,7 @@ fn parse_input(
         directive_comments,
         documents,
         terraform: None,
+        reread: None,
     }
 }
 
@@ -555,7 +560,7 @@ fn parse_input(
 /// [`read_terraform_modules`].
 fn parse_terraform(id: FileId, path: &str, text: &str) -> Parsed {
     let (terraform, problems) = match model::terraform::parse(id, path, text) {
-        Ok(f) => (Some(f), Vec::new()),
+        Ok(f) => (Some(Box::new(f)), Vec::new()),
         Err(e) => (
             None,
             vec![InputProblem {
@@ -578,6 +583,7 @@ fn parse_terraform(id: FileId, path: &str, text: &str) -> Parsed {
         directive_comments: model::terraform::directive_comments(text),
         terraform,
         documents: Vec::new(),
+        reread: None,
     }
 }
 
@@ -586,7 +592,7 @@ fn parse_terraform(id: FileId, path: &str, text: &str) -> Parsed {
 fn read_terraform_modules(parsed: &mut [Parsed]) {
     let files: Vec<model::terraform::TfFile> = parsed
         .iter_mut()
-        .filter_map(|p| p.terraform.take())
+        .filter_map(|p| p.terraform.take().map(|t| *t))
         .collect();
     if files.is_empty() {
         return;
@@ -1001,7 +1007,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         .iter()
         .map(|i| kustomizations.remove(&i.path))
         .collect();
-    let parsed: Vec<(Parsed, Option<Reread>)> = inputs
+    let mut parsed: Vec<Parsed> = inputs
         .par_iter_mut()
         .zip(parsed_kustomizations)
         .enumerate()
@@ -1039,11 +1045,11 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                     if reread.is_some() {
                         *text = String::new();
                     }
-                    (parsed, reread)
+                    Parsed { reread, ..parsed }
                 }
                 Err(e) => {
                     let (line, column) = e.position().unwrap_or((1, 1));
-                    let parsed = Parsed {
+                    Parsed {
                         facts: FileFacts::default(),
                         problems: vec![InputProblem {
                             loc: point(id, line, column),
@@ -1055,20 +1061,19 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
                         directive_comments: Vec::new(),
                         terraform: None,
                         documents: Vec::new(),
-                    };
-                    (parsed, None)
+                        reread: None,
+                    }
                 }
             }
         })
         .collect();
 
-    let (mut parsed, rereads): (Vec<Parsed>, Vec<Option<Reread>>) = parsed.into_iter().unzip();
     read_terraform_modules(&mut parsed);
 
     let mut entries = Vec::with_capacity(inputs.len());
     let mut directive_comments = Vec::with_capacity(inputs.len());
     let mut kept_documents = Vec::with_capacity(inputs.len());
-    for (i, ((input, mut p), reread)) in inputs.into_iter().zip(parsed).zip(rereads).enumerate() {
+    for (i, (input, mut p)) in inputs.into_iter().zip(parsed).enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
         if found_cluster_files.binary_search(&id).is_ok() {
             // Only the clusters of a file found by `--find-clusters` count.
@@ -1099,7 +1104,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
         files.push(SourceFile {
             path: input.path,
             text: input.content.unwrap_or_default().into(),
-            reread,
+            reread: p.reread,
         });
     }
 
