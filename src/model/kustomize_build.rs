@@ -165,14 +165,21 @@ fn has_template(kind: &str) -> bool {
 /// `dir/reference`, normalized, as display paths are: `.` and `..` folded in the text,
 /// without touching the file system (`..` above a relative start is kept).
 pub fn join(dir: &str, reference: &str) -> String {
+    let normal = |path: &str| {
+        !path.is_empty() && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
+    };
     // A display path normalized already (`join(".", path)` of every file of a run).
-    if dir == "."
-        && !reference.is_empty()
-        && reference
-            .split('/')
-            .all(|part| !matches!(part, "" | "." | ".."))
-    {
+    if dir == "." && normal(reference) {
         return reference.to_string();
+    }
+    // A name in a normalized folder (the file names kustomize looks for in each folder a
+    // kustomization names): the two side by side.
+    if normal(dir) && normal(reference) && !reference.contains('/') {
+        let mut out = String::with_capacity(dir.len() + 1 + reference.len());
+        out.push_str(dir);
+        out.push('/');
+        out.push_str(reference);
+        return out;
     }
     let absolute = reference.starts_with('/') || (dir.starts_with('/') && !dir.is_empty());
     let start: &str = if reference.starts_with('/') { "" } else { dir };

@@ -159,11 +159,14 @@ pub(super) fn copy(
     let tag = node.tag().map(Box::from);
     let v = match node.kind() {
         NodeKind::Scalar { value, style } => V::Scalar(value.clone(), *style),
-        NodeKind::Seq(_) => V::Seq(
-            node.items()
-                .map(|i| copy(i, file, map, budget))
-                .collect::<Option<Vec<_>>>()?,
-        ),
+        NodeKind::Seq(ids) => {
+            // Sized once (collecting into an `Option` knows no length and grows by doubling).
+            let mut out = Vec::with_capacity(ids.len());
+            for i in node.items() {
+                out.push(copy(i, file, map, budget)?);
+            }
+            V::Seq(out)
+        }
         NodeKind::Map(pairs) => {
             // Without `<<` merge keys a mapping's entries are as written (the parser keeps
             // each key once for the kinds we read); `string_entries` only when merges are
@@ -293,6 +296,15 @@ impl N {
             .try_fold(self, |n, k| n.child_map(k, loc, create))
     }
 
+    /// The nodes of the tree, itself included.
+    fn count(&self) -> usize {
+        1 + match &self.v {
+            V::Scalar(..) => 0,
+            V::Seq(items) => items.iter().map(N::count).sum(),
+            V::Map(pairs) => pairs.iter().map(|(k, v)| k.count() + v.count()).sum(),
+        }
+    }
+
     pub(super) fn items_mut(&mut self) -> &mut [N] {
         match &mut self.v {
             V::Seq(items) => items,
@@ -303,7 +315,9 @@ impl N {
     /// Into a document whose every node names its file; the tree's strings are moved into
     /// it, not copied (a variant's objects are read once, then dropped).
     pub(super) fn into_document(self) -> Document {
-        let mut doc = Document::built(self.loc.span);
+        // Sized once: pushed one by one, its vectors grew by doubling, copying the nodes
+        // each time.
+        let mut doc = Document::built(self.loc.span, self.count());
         let root = push(&mut doc, self);
         doc.set_root(root);
         doc

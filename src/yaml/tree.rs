@@ -86,9 +86,11 @@ impl Document {
     }
 
     /// An empty document to build out of nodes of other files (see [`Document::push_built`]).
-    pub fn built(span: Span) -> Document {
+    pub fn built(span: Span, nodes: usize) -> Document {
         Document {
             span,
+            nodes: Vec::with_capacity(nodes),
+            files: Vec::with_capacity(nodes),
             ..Document::default()
         }
     }
