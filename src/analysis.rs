@@ -641,10 +641,16 @@ pub struct Inputs {
     /// `--render`: per variant kustomization file (normalized display path), what
     /// `kubectl kustomize` printed, or why there is nothing.
     pub rendered: std::collections::HashMap<String, Result<String, String>>,
-    /// Per kustomization file (display path), its text as parsed to find what it names:
-    /// read into facts from there, not parsed a second time.
-    pub kustomizations: std::collections::HashMap<String, yaml::ParsedFile>,
+    /// Per kustomization file, its text as parsed to find what it names: read into facts
+    /// from there, not parsed a second time.
+    pub kustomizations: ParsedKustomizations,
 }
+
+/// Kustomization files parsed by discovery, by input: display path and path on disk (stdin
+/// named with `--stdin-filename` has the display path of the file it stands for, and both
+/// may be read). A key met twice is left out, so that each of the two parses its own text.
+pub type ParsedKustomizations =
+    std::collections::HashMap<(String, Option<std::path::PathBuf>), yaml::ParsedFile>;
 
 /// Discovery: the PATHs and `--cluster` files from the disk (and stdin), the cluster files
 /// of the repository with `--find-clusters`, in path order, with the canonical paths the
@@ -837,17 +843,20 @@ fn add_kustomize_inputs(
         .iter()
         .map(|(i, _)| model::join_path(".", &i.path))
         .collect();
-    // (the path its references are relative to, its input's path, its text)
-    let mut queue: Vec<(String, String, String)> = inputs
+    // (the path its references are relative to, its input's key, its text)
+    type Key = (String, Option<std::path::PathBuf>);
+    let key_of = |i: &Input| (i.path.clone(), i.fs_path.clone());
+    let mut queue: Vec<(String, Key, String)> = inputs
         .iter()
         .filter(|(i, _)| model::is_kustomization_path(&i.path))
         .filter_map(|(i, _)| {
             let text = i.content.as_ref().ok()?.clone();
-            Some((i.path.clone(), i.path.clone(), text))
+            Some((i.path.clone(), key_of(i), text))
         })
         .collect();
     let mut refused = Vec::new();
-    let mut parsed_files = std::collections::HashMap::new();
+    let mut parsed_files = ParsedKustomizations::new();
+    let mut twice = std::collections::HashSet::new();
     // In waves: the kustomizations found so far parsed side by side (a run of a thousand
     // apps has two thousand), then what they name looked up in turn, in the order they were
     // found: the files read do not depend on the thread count (a file is read once, under
@@ -856,7 +865,7 @@ fn add_kustomize_inputs(
         // Each kustomization of the wave parsed, and the paths each of its references may
         // name, side by side; what is read already or from the disk is then looked up in turn.
         type Found = Option<Vec<Vec<String>>>;
-        let wave: Vec<(String, (String, yaml::ParsedFile), Found)> = std::mem::take(&mut queue)
+        let wave: Vec<(String, (Key, yaml::ParsedFile), Found)> = std::mem::take(&mut queue)
             .into_par_iter()
             .map(|(path, key, text)| {
                 let parsed = (key, parse_kustomization(&text, settings.yaml_limits));
@@ -879,7 +888,9 @@ fn add_kustomize_inputs(
             })
             .collect();
         for (path, (key, parsed), references) in wave {
-            parsed_files.insert(key, parsed);
+            if parsed_files.insert(key.clone(), parsed).is_some() {
+                twice.insert(key);
+            }
             let Some(references) = references else {
                 continue;
             };
@@ -901,7 +912,7 @@ fn add_kustomize_inputs(
                             if model::is_kustomization_path(&candidate)
                                 && let Ok(text) = &input.content
                             {
-                                queue.push((candidate.clone(), input.path.clone(), text.clone()));
+                                queue.push((candidate.clone(), key_of(&input), text.clone()));
                             }
                             inputs.push((input, Role::Asked));
                         }
@@ -913,6 +924,9 @@ fn add_kustomize_inputs(
     }
     refused.sort();
     refused.dedup();
+    for key in &twice {
+        parsed_files.remove(key);
+    }
     Kustomize {
         refused,
         named,
@@ -926,8 +940,8 @@ struct Kustomize {
     refused: Vec<(String, String)>,
     /// The files named (normalized display paths).
     named: std::collections::HashSet<String>,
-    /// Each kustomization file parsed (display path).
-    parsed: std::collections::HashMap<String, yaml::ParsedFile>,
+    /// Each kustomization file parsed.
+    parsed: ParsedKustomizations,
 }
 
 /// A kustomization file parsed as [`parse_input`] parses one (whole, with the suppression
@@ -1005,7 +1019,7 @@ pub fn analyze(settings: &Settings, inputs: Inputs) -> Analysis {
     let mut inputs = inputs;
     let parsed_kustomizations: Vec<Option<yaml::ParsedFile>> = inputs
         .iter()
-        .map(|i| kustomizations.remove(&i.path))
+        .map(|i| kustomizations.remove(&(i.path.clone(), i.fs_path.clone())))
         .collect();
     let mut parsed: Vec<Parsed> = inputs
         .par_iter_mut()

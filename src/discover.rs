@@ -74,7 +74,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     // Below 4 GiB: a file's byte offsets are 32 bits (`source::Span`).
     n.checked_mul(1 << shift)
         .filter(|&n| n > 0 && n < 1 << 32)
-        .ok_or_else(|| format!("`{text}` is not a size between 1 byte and 4095M"))
+        .ok_or_else(|| format!("`{text}` is not a size of at least 1 byte and under 4G"))
 }
 
 /// The display name of standard input.

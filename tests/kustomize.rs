@@ -876,3 +876,47 @@ fn a_rendered_helm_stream_names_each_findings_template() {
         "{predicted:#}"
     );
 }
+
+/// An editor's unsaved buffer of a kustomization (`--stdin-filename k/kustomization.yaml -`)
+/// checked with its folder on disk: two inputs of one display path. Each is read from its
+/// own text: the buffer's key written twice is FL005 at the buffer, not hidden behind the
+/// file on disk, which has it once.
+#[test]
+fn a_kustomization_on_stdin_and_on_disk_are_each_read_from_their_own_text() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let k = dir.path().join("k");
+    std::fs::create_dir_all(&k).expect("k/");
+    std::fs::write(
+        k.join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\n",
+    )
+    .expect("the file on disk");
+    std::fs::write(
+        k.join("app.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+    )
+    .expect("app.yaml");
+    let buffer = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\nresources:\n  - app.yaml\n";
+    let run = |args: &[&str]| {
+        let out = command()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--stdin-filename",
+                "k/kustomization.yaml",
+            ])
+            .args(args)
+            .write_stdin(buffer)
+            .output()
+            .expect("the binary runs");
+        let report = json(&out);
+        finding(&report, "FL005", "k/kustomization.yaml")
+            .iter()
+            .map(|f| f["line"].as_u64().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(&["-"]), [5], "the buffer alone");
+    assert_eq!(run(&["-", "k"]), [5], "the buffer beside its folder");
+}
