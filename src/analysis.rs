@@ -436,17 +436,9 @@ fn parse_input(
     let kustomization_file = model::is_kustomization_path(path);
     let read = |origin, piece| {
         let mut reading = Reading::default();
-        let parsed = yaml::parse_each_at(
-            piece,
-            origin,
-            limits,
-            // Kept while the parser's comments are at hand, so suppressions need no second
-            // parse; a piece without the directives' prefix has none to keep.
-            piece
-                .contains(crate::source::DIRECTIVE_PREFIX)
-                .then_some(&crate::source::is_directive),
-            &mut |doc| reading.read(id, doc, limits, kustomization_file, keep),
-        );
+        let parsed = yaml::parse_each_at(piece, origin, limits, directives_of(piece), &mut |doc| {
+            reading.read(id, doc, limits, kustomization_file, keep)
+        });
         (reading, parsed)
     };
     // A large file is parsed in pieces side by side (one file is otherwise one thread's
@@ -944,21 +936,23 @@ struct Kustomize {
     parsed: ParsedKustomizations,
 }
 
+/// The comments of `text` a run keeps: kept while the parser's comments are at hand, so
+/// that suppressions need no second parse; a text without the directives' prefix has none.
+/// The one choice of [`parse_input`] and [`parse_kustomization`], whose parses must agree.
+fn directives_of(text: &str) -> Option<&'static dyn Fn(&str) -> bool> {
+    text.contains(crate::source::DIRECTIVE_PREFIX)
+        .then_some(&crate::source::is_directive)
+}
+
 /// A kustomization file parsed as [`parse_input`] parses one (whole, with the suppression
 /// comments), its documents kept.
 fn parse_kustomization(text: &str, limits: yaml::Limits) -> yaml::ParsedFile {
     let mut documents = Vec::new();
-    let mut parsed = yaml::parse_each(
-        text,
-        limits,
-        text.contains(crate::source::DIRECTIVE_PREFIX)
-            .then_some(&crate::source::is_directive),
-        &mut |doc| {
-            let mut doc = std::mem::take(doc);
-            doc.shrink_to_fit();
-            documents.push(doc);
-        },
-    );
+    let mut parsed = yaml::parse_each(text, limits, directives_of(text), &mut |doc| {
+        let mut doc = std::mem::take(doc);
+        doc.shrink_to_fit();
+        documents.push(doc);
+    });
     parsed.documents = documents;
     parsed
 }
